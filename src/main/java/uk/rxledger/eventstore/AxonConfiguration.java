@@ -1,0 +1,187 @@
+package uk.rxledger.eventstore;
+
+import com.fasterxml.jackson.annotation.JsonAutoDetect;
+import com.fasterxml.jackson.annotation.PropertyAccessor;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import com.mongodb.client.MongoDatabase;
+import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.axonframework.commandhandling.gateway.DefaultCommandGateway;
+import org.axonframework.commandhandling.gateway.IntervalRetryScheduler;
+import org.axonframework.commandhandling.CommandBus;
+import org.axonframework.common.caching.Cache;
+import org.axonframework.common.caching.WeakReferenceCache;
+import org.axonframework.config.ConfigurerModule;
+import org.axonframework.eventhandling.PropagatingErrorHandler;
+import org.axonframework.eventhandling.tokenstore.TokenStore;
+import org.axonframework.eventsourcing.EventCountSnapshotTriggerDefinition;
+import org.axonframework.eventsourcing.SnapshotTriggerDefinition;
+import org.axonframework.eventsourcing.Snapshotter;
+import org.axonframework.eventhandling.EventBusSpanFactory;
+import org.axonframework.eventsourcing.eventstore.EmbeddedEventStore;
+import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
+import org.axonframework.eventsourcing.eventstore.EventStore;
+import org.axonframework.extensions.mongo.DefaultMongoTemplate;
+import org.axonframework.extensions.mongo.eventsourcing.tokenstore.MongoTokenStore;
+import org.axonframework.messaging.correlation.CorrelationDataProvider;
+import org.axonframework.modelling.command.ConcurrencyException;
+import org.axonframework.messaging.correlation.SimpleCorrelationDataProvider;
+import org.axonframework.serialization.Serializer;
+import org.axonframework.serialization.json.JacksonSerializer;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Primary;
+import uk.rxledger.projection.ProjectionBatchInterceptor;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+
+/**
+ * Axon on MongoDB: our storage engine for events and snapshots, axon-mongo's token store, Jackson everywhere
+ * (no XStream), pooled streaming processors whose read-model writes are flushed before their tokens.
+ */
+@Configuration(proxyBeanMethods = false)
+public class AxonConfiguration {
+
+    /** Jackson for events, messages and tokens: JSON that auditors can read, no XStream. */
+    static ObjectMapper messageMapper() {
+        return new ObjectMapper()
+                .registerModule(new JavaTimeModule())
+                .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+                .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    }
+
+    @Bean
+    @Primary
+    Serializer serializer() {
+        return JacksonSerializer.builder().objectMapper(messageMapper()).build();
+    }
+
+    @Bean
+    @Qualifier("eventSerializer")
+    Serializer eventSerializer() {
+        return JacksonSerializer.builder().objectMapper(messageMapper()).build();
+    }
+
+    @Bean
+    @Qualifier("messageSerializer")
+    Serializer messageSerializer() {
+        return JacksonSerializer.builder().objectMapper(messageMapper()).build();
+    }
+
+    /** Snapshots capture an aggregate's private fields, which need field access rather than getters. */
+    static Serializer snapshotSerializer() {
+        ObjectMapper mapper = messageMapper()
+                .setVisibility(PropertyAccessor.ALL, JsonAutoDetect.Visibility.NONE)
+                .setVisibility(PropertyAccessor.FIELD, JsonAutoDetect.Visibility.ANY);
+        return JacksonSerializer.builder().objectMapper(mapper).build();
+    }
+
+    @Bean
+    EventStorageEngine eventStorageEngine(MongoDatabase database,
+                                          @Qualifier("eventSerializer") Serializer eventSerializer,
+                                          org.axonframework.config.Configuration configuration,
+                                          Clock clock,
+                                          @Value("${rxledger.eventstore.batch-size:500}") int batchSize) {
+        return MongoEventStorageEngine.builder()
+                .database(database)
+                .eventSerializer(eventSerializer)
+                .snapshotSerializer(snapshotSerializer())
+                .upcasterChain(configuration.upcasterChain())
+                .batchSize(batchSize)
+                .clock(clock)
+                .build();
+    }
+
+    @Bean
+    TokenStore tokenStore(MongoDatabase database, Serializer serializer) {
+        return MongoTokenStore.builder()
+                .mongoTemplate(DefaultMongoTemplate.builder().mongoDatabase(database).build())
+                .serializer(serializer)
+                .build();
+    }
+
+    /** Actor, role, reason and correlation id flow from each command to the events it causes. */
+    @Bean
+    CorrelationDataProvider auditMetadata() {
+        return new SimpleCorrelationDataProvider(EventMetadata.KEYS);
+    }
+
+    @Bean
+    Cache patientCache() {
+        return new WeakReferenceCache();
+    }
+
+    @Bean
+    SnapshotTriggerDefinition patientSnapshotTrigger(Snapshotter snapshotter,
+                                                     @Value("${rxledger.snapshot.threshold:100}") int threshold) {
+        return new EventCountSnapshotTriggerDefinition(snapshotter, threshold);
+    }
+
+    /** Retries a command that lost an optimistic-concurrency race with another instance (stale cached aggregate). */
+    @Bean(destroyMethod = "shutdown")
+    ScheduledExecutorService commandRetryExecutor() {
+        return Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread thread = new Thread(r, "command-retry");
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    @Bean
+    CommandGateway commandGateway(CommandBus commandBus, ScheduledExecutorService commandRetryExecutor) {
+        return DefaultCommandGateway.builder()
+                .commandBus(commandBus)
+                .retryScheduler(IntervalRetryScheduler.builder()
+                                        .retryExecutor(commandRetryExecutor)
+                                        .retryInterval(20)
+                                        .maxRetryCount(3)
+                                        // Only a lost race is worth retrying; rejections and duplicates are final.
+                                        .nonTransientFailurePredicate(f -> !(f instanceof ConcurrencyException))
+                                        .build())
+                .build();
+    }
+
+    /**
+     * The embedded event store; a short fetch delay bounds how late events appended by another instance are seen
+     * (local appends wake it at once).
+     */
+    @Bean
+    EmbeddedEventStore eventStore(EventStorageEngine storageEngine, org.axonframework.config.Configuration configuration,
+                                  @Value("${rxledger.eventstore.fetch-delay-ms:250}") long fetchDelay) {
+        return EmbeddedEventStore.builder()
+                .storageEngine(storageEngine)
+                .messageMonitor(configuration.messageMonitor(EventStore.class, "eventStore"))
+                .spanFactory(configuration.getComponent(EventBusSpanFactory.class))
+                .fetchDelay(fetchDelay)
+                .build();
+    }
+
+    @Bean
+    ConfigurerModule eventProcessingDefaults(
+            @Value("${rxledger.processors.batch-size:200}") int batchSize,
+            @Value("${rxledger.processors.segments:4}") int segments,
+            @Value("${rxledger.processors.wakeup-ms:20}") long wakeup) {
+        // Built from Axon's configuration rather than injected: the event store itself depends on that configuration.
+        AtomicReference<WakingMessageSource> source = new AtomicReference<>();
+        return configurer -> {
+            configurer.onShutdown(() -> Optional.ofNullable(source.get()).ifPresent(WakingMessageSource::close));
+            configurer.eventProcessing()
+                .usingPooledStreamingEventProcessors((config, builder) -> builder
+                        .messageSource(source.updateAndGet(existing -> existing != null ? existing
+                                : new WakingMessageSource(config.eventStore(), Duration.ofMillis(wakeup))))
+                        .batchSize(batchSize)
+                        .initialSegmentCount(segments))
+                .registerDefaultListenerInvocationErrorHandler(c -> PropagatingErrorHandler.instance())
+                .registerDefaultHandlerInterceptor((c, name) -> new ProjectionBatchInterceptor());
+        };
+    }
+}

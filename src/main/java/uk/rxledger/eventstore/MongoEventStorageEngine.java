@@ -1,0 +1,582 @@
+package uk.rxledger.eventstore;
+
+import com.mongodb.ErrorCategory;
+import com.mongodb.MongoBulkWriteException;
+import com.mongodb.MongoException;
+import com.mongodb.MongoWriteException;
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.FindOneAndUpdateOptions;
+import com.mongodb.client.model.IndexOptions;
+import com.mongodb.client.model.Indexes;
+import com.mongodb.client.model.InsertManyOptions;
+import com.mongodb.client.model.ReturnDocument;
+import com.mongodb.client.model.Sorts;
+import com.mongodb.client.model.Updates;
+import org.axonframework.common.jdbc.PersistenceExceptionResolver;
+import org.axonframework.eventhandling.DomainEventData;
+import org.axonframework.eventhandling.DomainEventMessage;
+import org.axonframework.eventhandling.EventMessage;
+import org.axonframework.eventhandling.GapAwareTrackingToken;
+import org.axonframework.eventhandling.GenericDomainEventEntry;
+import org.axonframework.eventhandling.TrackedDomainEventData;
+import org.axonframework.eventhandling.TrackedEventData;
+import org.axonframework.eventhandling.TrackingToken;
+import org.axonframework.eventsourcing.eventstore.BatchingEventStorageEngine;
+import org.axonframework.eventsourcing.eventstore.EventStoreException;
+import org.axonframework.serialization.SerializedObject;
+import org.axonframework.serialization.Serializer;
+import org.bson.Document;
+import org.bson.conversions.Bson;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.Date;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SortedSet;
+import java.util.TreeSet;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+import java.util.stream.LongStream;
+import java.util.stream.Stream;
+
+import static com.mongodb.client.model.Filters.eq;
+import static com.mongodb.client.model.Filters.gte;
+import static com.mongodb.client.model.Filters.in;
+
+/**
+ * Axon {@link org.axonframework.eventsourcing.eventstore.EventStorageEngine} on the plain MongoDB driver.
+ * <p>
+ * One document per event, keyed so that every hot path is a key lookup (ADR 0001):
+ * <ul>
+ *     <li>{@code _id} is the global sequence, allocated from an atomic counter; tracking processors read
+ *     {@code _id $in [window]} plus the gaps their {@link GapAwareTrackingToken} still waits for;</li>
+ *     <li>{@code streamKey} ({@code aggregateId/sequence}, unique) loads an aggregate by {@code $in} over the keys it
+ *     expects, and makes a conflicting append fail;</li>
+ *     <li>{@code eventId} (unique) rejects a re-used event identifier.</li>
+ * </ul>
+ * Every domain event carries {@code hash}/{@code previousHash} of the stream's tamper-evident chain
+ * ({@link EventHashChain}), written in the same document as the event.
+ */
+public class MongoEventStorageEngine extends BatchingEventStorageEngine {
+
+    public static final String EVENTS = "events";
+    public static final String SNAPSHOTS = "snapshots";
+    public static final String COUNTERS = "counters";
+    private static final String EVENT_COUNTER = "events";
+
+    private static final int FIRST_AGGREGATE_WINDOW = 16;
+    private static final int MAX_AGGREGATE_WINDOW = 256;
+
+    private final MongoCollection<Document> events;
+    private final MongoCollection<Document> snapshots;
+    private final MongoCollection<Document> counters;
+    private final int maxGapOffset;
+    private final long gapTimeoutMillis;
+    private final Clock clock;
+    /** Last known (sequence, hash) per stream; only trusted for the event directly before the one appended. */
+    private final Map<String, ChainHead> chainHeads;
+
+    protected MongoEventStorageEngine(Builder builder) {
+        super(builder);
+        MongoDatabase database = builder.database;
+        this.events = database.getCollection(EVENTS);
+        this.snapshots = database.getCollection(SNAPSHOTS);
+        this.counters = database.getCollection(COUNTERS);
+        this.maxGapOffset = builder.maxGapOffset;
+        this.gapTimeoutMillis = builder.gapTimeoutMillis;
+        this.clock = builder.clock;
+        int cacheSize = builder.chainHeadCacheSize;
+        this.chainHeads = Collections.synchronizedMap(new LinkedHashMap<>(1024, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, ChainHead> eldest) {
+                return size() > cacheSize;
+            }
+        });
+        ensureIndexes();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    private void ensureIndexes() {
+        events.createIndex(Indexes.ascending("streamKey"), new IndexOptions().unique(true).name("streamKey"));
+        events.createIndex(Indexes.ascending("eventId"), new IndexOptions().unique(true).name("eventId"));
+    }
+
+    /** Key of an aggregate's event at a sequence; injective because the sequence after the last '/' is numeric. */
+    public static String streamKey(String aggregateIdentifier, long sequenceNumber) {
+        return aggregateIdentifier + '/' + sequenceNumber;
+    }
+
+    private static String nonDomainStreamKey(String eventIdentifier) {
+        return "!event/" + eventIdentifier;
+    }
+
+    // ---------------------------------------------------------------- appending
+
+    @Override
+    protected void appendEvents(List<? extends EventMessage<?>> eventMessages, Serializer serializer) {
+        if (eventMessages.isEmpty()) {
+            return;
+        }
+        long last = allocate(eventMessages.size());
+        long first = last - eventMessages.size() + 1;
+        Date recordedAt = Date.from(clock.instant());
+        List<Document> documents = new ArrayList<>(eventMessages.size());
+        Map<String, ChainHead> heads = new LinkedHashMap<>();
+        for (int i = 0; i < eventMessages.size(); i++) {
+            documents.add(toDocument(eventMessages.get(i), first + i, recordedAt, serializer, heads));
+        }
+        try {
+            if (documents.size() == 1) {
+                events.insertOne(documents.get(0));
+            } else {
+                events.insertMany(documents, new InsertManyOptions().ordered(true));
+            }
+        } catch (MongoBulkWriteException e) {
+            int failedAt = e.getWriteErrors().isEmpty() ? 0 : e.getWriteErrors().get(0).getIndex();
+            // Without transactions an ordered insert may have stored a prefix: take it back so a commit is all or nothing.
+            if (failedAt > 0) {
+                events.deleteMany(in("_id", LongStream.range(first, first + failedAt).boxed().toList()));
+            }
+            handlePersistenceException(e, eventMessages.get(failedAt));
+            return;
+        } catch (MongoException e) {
+            handlePersistenceException(e, eventMessages.get(0));
+            return;
+        }
+        chainHeads.putAll(heads);
+    }
+
+    private long allocate(int count) {
+        Document counter = counters.findOneAndUpdate(
+                eq("_id", EVENT_COUNTER), Updates.inc("value", (long) count),
+                new FindOneAndUpdateOptions().upsert(true).returnDocument(ReturnDocument.AFTER));
+        return counter.get("value", Number.class).longValue();
+    }
+
+    private Document toDocument(EventMessage<?> event, long globalIndex, Date recordedAt, Serializer serializer,
+                                Map<String, ChainHead> batchHeads) {
+        SerializedObject<String> payload = event.serializePayload(serializer, String.class);
+        SerializedObject<String> metaData = event.serializeMetaData(serializer, String.class);
+        Document document = new Document("_id", globalIndex)
+                .append("eventId", event.getIdentifier())
+                .append("timestamp", Date.from(event.getTimestamp().truncatedTo(ChronoUnit.MILLIS)))
+                .append("recordedAt", recordedAt)
+                .append("payloadType", payload.getType().getName())
+                .append("payloadRevision", payload.getType().getRevision())
+                .append("payload", payload.getData())
+                .append("metaData", metaData.getData());
+        if (event instanceof DomainEventMessage<?> domainEvent && domainEvent.getAggregateIdentifier() != null) {
+            String aggregateId = domainEvent.getAggregateIdentifier();
+            long sequence = domainEvent.getSequenceNumber();
+            String previousHash = previousHash(aggregateId, sequence, batchHeads);
+            document.append("streamKey", streamKey(aggregateId, sequence))
+                    .append("aggregateId", aggregateId)
+                    .append("aggregateType", domainEvent.getType())
+                    .append("seq", sequence);
+            String hash = EventHashChain.hashOf(previousHash, document);
+            document.append("previousHash", previousHash).append("hash", hash);
+            batchHeads.put(aggregateId, new ChainHead(sequence, hash));
+        } else {
+            document.append("streamKey", nonDomainStreamKey(event.getIdentifier()));
+        }
+        return document;
+    }
+
+    private String previousHash(String aggregateId, long sequence, Map<String, ChainHead> batchHeads) {
+        if (sequence == 0) {
+            return EventHashChain.GENESIS;
+        }
+        ChainHead known = batchHeads.get(aggregateId);
+        if (known == null) {
+            known = chainHeads.get(aggregateId);
+        }
+        if (known != null && known.sequence() == sequence - 1) {
+            return known.hash();
+        }
+        // An event, once stored, never changes: reading its hash by key is safe against concurrent writers,
+        // because a competing append of the same sequence fails on the streamKey index.
+        Document previous = events.find(eq("streamKey", streamKey(aggregateId, sequence - 1)))
+                                  .projection(new Document("hash", 1)).first();
+        return previous == null || previous.getString("hash") == null ? EventHashChain.GENESIS
+                                                                       : previous.getString("hash");
+    }
+
+    // ---------------------------------------------------------------- reading an aggregate
+
+    @Override
+    protected List<? extends DomainEventData<?>> fetchDomainEvents(String aggregateIdentifier,
+                                                                   long firstSequenceNumber, int batchSize) {
+        List<DomainEventData<?>> result = new ArrayList<>();
+        long next = firstSequenceNumber;
+        int window = Math.min(FIRST_AGGREGATE_WINDOW, batchSize);
+        while (result.size() < batchSize) {
+            int size = Math.min(window, batchSize - result.size());
+            List<String> keys = new ArrayList<>(size);
+            for (long s = next; s < next + size; s++) {
+                keys.add(streamKey(aggregateIdentifier, s));
+            }
+            List<Document> found = events.find(in("streamKey", keys)).into(new ArrayList<>());
+            found.sort(Comparator.comparingLong(d -> d.get("seq", Number.class).longValue()));
+            for (Document document : found) {
+                if (document.get("seq", Number.class).longValue() != next) {
+                    return result; // sequences are contiguous: a hole is the end of the stream
+                }
+                result.add(toEntry(document));
+                next++;
+            }
+            if (found.size() < size) {
+                break;
+            }
+            window = Math.min(window * 2, MAX_AGGREGATE_WINDOW);
+        }
+        return result;
+    }
+
+    @Override
+    public Optional<Long> lastSequenceNumberFor(String aggregateIdentifier) {
+        // Galloping then binary search over key lookups: O(log n) round trips whatever the stream length.
+        if (!exists(aggregateIdentifier, 0)) {
+            return Optional.empty();
+        }
+        long low = 0;
+        long high = 1;
+        while (exists(aggregateIdentifier, high)) {
+            low = high;
+            high *= 2;
+        }
+        while (high - low > 1) {
+            long mid = (low + high) >>> 1;
+            if (exists(aggregateIdentifier, mid)) {
+                low = mid;
+            } else {
+                high = mid;
+            }
+        }
+        return Optional.of(low);
+    }
+
+    private boolean exists(String aggregateIdentifier, long sequence) {
+        return events.find(eq("streamKey", streamKey(aggregateIdentifier, sequence)))
+                     .projection(new Document("_id", 1)).first() != null;
+    }
+
+    // ---------------------------------------------------------------- the global stream
+
+    @Override
+    protected List<? extends TrackedEventData<?>> fetchTrackedEvents(TrackingToken lastToken, int batchSize) {
+        if (lastToken != null && !(lastToken instanceof GapAwareTrackingToken)) {
+            throw new IllegalArgumentException("Expected a GapAwareTrackingToken but got " + lastToken);
+        }
+        GapAwareTrackingToken token = (GapAwareTrackingToken) lastToken;
+        long after = token == null ? 0 : token.getIndex();
+        SortedSet<Long> gaps = token == null ? Collections.emptySortedSet() : token.getGaps();
+
+        List<Long> ids = new ArrayList<>(gaps.size() * 2 + batchSize);
+        ids.addAll(gaps);
+        // For each run of gaps, the event just after it tells whether the run is older than the gap timeout.
+        List<Long> probes = gaps.stream().map(g -> g + 1).filter(p -> !gaps.contains(p) && p <= after).toList();
+        ids.addAll(probes);
+        long windowStart = after + 1;
+        List<Document> found = fetchWindow(ids, windowStart, batchSize);
+        boolean newEvents = found.stream().anyMatch(d -> index(d) > after);
+        if (!newEvents) {
+            // Cross a run of more than one window of unused indexes, but never beyond what was allocated.
+            long head = -1;
+            while (!newEvents) {
+                windowStart += batchSize;
+                if (head < windowStart) {
+                    head = currentCounter();
+                    if (head < windowStart) {
+                        break;
+                    }
+                }
+                List<Document> ahead = fetchWindow(List.of(), windowStart, batchSize);
+                newEvents = !ahead.isEmpty();
+                found.addAll(ahead);
+            }
+        }
+        found.sort(Comparator.comparingLong(MongoEventStorageEngine::index));
+
+        GapAwareTrackingToken current = token == null ? null : withoutExpiredGaps(token, found);
+        Instant gapTimeoutFrame = clock.instant().minusMillis(gapTimeoutMillis);
+        List<TrackedEventData<?>> result = new ArrayList<>();
+        for (Document document : found) {
+            long index = index(document);
+            boolean fillsGap = current != null && current.getGaps().contains(index);
+            if (current != null && index <= current.getIndex() && !fillsGap) {
+                continue; // a probe, already processed
+            }
+            GenericDomainEventEntry<String> entry = toEntry(document);
+            boolean allowGaps = entry.getTimestamp().isAfter(gapTimeoutFrame);
+            if (current == null) {
+                SortedSet<Long> initialGaps = allowGaps
+                        ? LongStream.range(Math.max(1, index - maxGapOffset), index).boxed().collect(Collectors.toCollection(TreeSet::new))
+                        : Collections.emptySortedSet();
+                current = GapAwareTrackingToken.newInstance(index, initialGaps);
+            } else {
+                current = current.advanceTo(index, allowGaps ? maxGapOffset : 0);
+            }
+            result.add(new TrackedDomainEventData<>(current, entry));
+        }
+        return result;
+    }
+
+    private List<Document> fetchWindow(List<Long> extraIds, long windowStart, int batchSize) {
+        List<Long> ids = new ArrayList<>(extraIds.size() + batchSize);
+        ids.addAll(extraIds);
+        for (long i = windowStart; i < windowStart + batchSize; i++) {
+            ids.add(i);
+        }
+        return events.find(in("_id", ids)).into(new ArrayList<>());
+    }
+
+    /** Drops runs of gaps whose following event was stored longer than the gap timeout ago: they will never fill. */
+    private GapAwareTrackingToken withoutExpiredGaps(GapAwareTrackingToken token, List<Document> found) {
+        if (token.getGaps().isEmpty()) {
+            return token;
+        }
+        Instant frame = clock.instant().minusMillis(gapTimeoutMillis);
+        Map<Long, Document> byIndex = new LinkedHashMap<>();
+        found.forEach(d -> byIndex.put(index(d), d));
+        SortedSet<Long> remaining = new TreeSet<>();
+        for (Long gap : token.getGaps()) {
+            long next = gap + 1;
+            while (token.getGaps().contains(next)) {
+                next++;
+            }
+            Document after = byIndex.get(next);
+            boolean filled = byIndex.containsKey(gap);
+            boolean expired = !filled && after != null && after.getDate("recordedAt").toInstant().isBefore(frame);
+            if (!expired) {
+                remaining.add(gap);
+            }
+        }
+        return remaining.size() == token.getGaps().size() ? token
+                                                          : GapAwareTrackingToken.newInstance(token.getIndex(), remaining);
+    }
+
+    private long currentCounter() {
+        Document counter = counters.find(eq("_id", EVENT_COUNTER)).first();
+        return counter == null ? 0 : counter.get("value", Number.class).longValue();
+    }
+
+    private static long index(Document document) {
+        return document.get("_id", Number.class).longValue();
+    }
+
+    @Override
+    public TrackingToken createTailToken() {
+        return null; // global indexes start at 1: "before everything" needs no marker
+    }
+
+    @Override
+    public TrackingToken createHeadToken() {
+        long head = currentCounter();
+        if (head == 0) {
+            return null;
+        }
+        // Allocated indexes near the head may still be in flight: keep the missing ones as gaps.
+        long from = Math.max(1, head - 100);
+        List<Long> present = events.find(in("_id", LongStream.rangeClosed(from, head).boxed().toList()))
+                                   .projection(new Document("_id", 1)).map(MongoEventStorageEngine::index)
+                                   .into(new ArrayList<>());
+        if (present.isEmpty()) {
+            return GapAwareTrackingToken.newInstance(head, Collections.emptySortedSet());
+        }
+        long max = Collections.max(present);
+        java.util.Set<Long> stored = new java.util.HashSet<>(present);
+        SortedSet<Long> gaps = LongStream.range(from, max).filter(i -> !stored.contains(i)).boxed()
+                                         .collect(Collectors.toCollection(TreeSet::new));
+        return GapAwareTrackingToken.newInstance(max, gaps);
+    }
+
+    @Override
+    public TrackingToken createTokenAt(Instant dateTime) {
+        // Rare (an operator resetting a processor to a point in time): a scan is acceptable here.
+        Document first = events.find(gte("timestamp", Date.from(dateTime))).sort(Sorts.ascending("_id"))
+                               .projection(new Document("_id", 1)).first();
+        if (first == null) {
+            return createHeadToken();
+        }
+        return GapAwareTrackingToken.newInstance(index(first) - 1, Collections.emptySortedSet());
+    }
+
+    // ---------------------------------------------------------------- snapshots
+
+    @Override
+    protected void storeSnapshot(DomainEventMessage<?> snapshot, Serializer serializer) {
+        Document existing = snapshots.find(eq("_id", snapshot.getAggregateIdentifier()))
+                                     .projection(new Document("seq", 1)).first();
+        if (existing != null && existing.get("seq", Number.class).longValue() >= snapshot.getSequenceNumber()) {
+            return; // only the newest snapshot is kept
+        }
+        SerializedObject<String> payload = snapshot.serializePayload(serializer, String.class);
+        SerializedObject<String> metaData = snapshot.serializeMetaData(serializer, String.class);
+        Document document = new Document("_id", snapshot.getAggregateIdentifier())
+                .append("aggregateType", snapshot.getType())
+                .append("seq", snapshot.getSequenceNumber())
+                .append("eventId", snapshot.getIdentifier())
+                .append("timestamp", Date.from(snapshot.getTimestamp()))
+                .append("payloadType", payload.getType().getName())
+                .append("payloadRevision", payload.getType().getRevision())
+                .append("payload", payload.getData())
+                .append("metaData", metaData.getData());
+        snapshots.replaceOne(eq("_id", snapshot.getAggregateIdentifier()), document,
+                             new com.mongodb.client.model.ReplaceOptions().upsert(true));
+    }
+
+    @Override
+    protected Stream<? extends DomainEventData<?>> readSnapshotData(String aggregateIdentifier) {
+        Document document = snapshots.find(eq("_id", aggregateIdentifier)).first();
+        if (document == null) {
+            return Stream.empty();
+        }
+        return Stream.of(new GenericDomainEventEntry<>(
+                document.getString("aggregateType"), aggregateIdentifier, document.get("seq", Number.class).longValue(),
+                document.getString("eventId"), document.getDate("timestamp").toInstant(),
+                document.getString("payloadType"), document.getString("payloadRevision"),
+                document.getString("payload"), document.getString("metaData")));
+    }
+
+    /** Removes every snapshot (e.g. after an aggregate's event-sourcing handlers changed). */
+    public void deleteSnapshots(Bson filter) {
+        snapshots.deleteMany(filter);
+    }
+
+    // ---------------------------------------------------------------- mapping
+
+    static GenericDomainEventEntry<String> toEntry(Document document) {
+        Number seq = document.get("seq", Number.class);
+        return new GenericDomainEventEntry<>(
+                document.getString("aggregateType"),
+                document.getString("aggregateId"),
+                seq == null ? 0L : seq.longValue(),
+                document.getString("eventId"),
+                document.getDate("timestamp").toInstant(),
+                document.getString("payloadType"),
+                document.getString("payloadRevision"),
+                document.getString("payload"),
+                document.getString("metaData"));
+    }
+
+    /** Duplicate keys (code 11000) are conflicts; anything else is a storage failure. */
+    public static boolean isDuplicateKey(Exception exception) {
+        if (exception instanceof MongoWriteException e) {
+            return e.getError().getCategory() == ErrorCategory.DUPLICATE_KEY;
+        }
+        if (exception instanceof MongoBulkWriteException e) {
+            return e.getWriteErrors().stream()
+                    .anyMatch(w -> ErrorCategory.fromErrorCode(w.getCode()) == ErrorCategory.DUPLICATE_KEY);
+        }
+        return false;
+    }
+
+    private record ChainHead(long sequence, String hash) {
+    }
+
+    public static class Builder extends BatchingEventStorageEngine.Builder {
+
+        private MongoDatabase database;
+        private int maxGapOffset = 10_000;
+        private long gapTimeoutMillis = 60_000;
+        private int chainHeadCacheSize = 50_000;
+        private Clock clock = Clock.systemUTC();
+
+        public Builder() {
+            persistenceExceptionResolver(MongoEventStorageEngine::isDuplicateKey);
+        }
+
+        public Builder database(MongoDatabase database) {
+            this.database = database;
+            return this;
+        }
+
+        /** Gaps further behind the newest event than this are given up (as Axon's JDBC engine does). */
+        public Builder maxGapOffset(int maxGapOffset) {
+            this.maxGapOffset = maxGapOffset;
+            return this;
+        }
+
+        /** An index still missing this long after a later event was stored is taken as never to be written. */
+        public Builder gapTimeoutMillis(long gapTimeoutMillis) {
+            this.gapTimeoutMillis = gapTimeoutMillis;
+            return this;
+        }
+
+        public Builder chainHeadCacheSize(int chainHeadCacheSize) {
+            this.chainHeadCacheSize = chainHeadCacheSize;
+            return this;
+        }
+
+        public Builder clock(Clock clock) {
+            this.clock = clock;
+            return this;
+        }
+
+        @Override
+        public Builder eventSerializer(Serializer eventSerializer) {
+            super.eventSerializer(eventSerializer);
+            return this;
+        }
+
+        @Override
+        public Builder snapshotSerializer(Serializer snapshotSerializer) {
+            super.snapshotSerializer(snapshotSerializer);
+            return this;
+        }
+
+        @Override
+        public Builder upcasterChain(org.axonframework.serialization.upcasting.event.EventUpcaster upcasterChain) {
+            super.upcasterChain(upcasterChain);
+            return this;
+        }
+
+        @Override
+        public Builder persistenceExceptionResolver(PersistenceExceptionResolver persistenceExceptionResolver) {
+            super.persistenceExceptionResolver(persistenceExceptionResolver);
+            return this;
+        }
+
+        @Override
+        public Builder snapshotFilter(org.axonframework.eventsourcing.snapshotting.SnapshotFilter snapshotFilter) {
+            super.snapshotFilter(snapshotFilter);
+            return this;
+        }
+
+        @Override
+        public Builder snapshotFilter(Predicate<? super DomainEventData<?>> snapshotFilter) {
+            super.snapshotFilter(snapshotFilter);
+            return this;
+        }
+
+        @Override
+        public Builder batchSize(int batchSize) {
+            super.batchSize(batchSize);
+            return this;
+        }
+
+        @Override
+        protected void validate() {
+            super.validate();
+            if (database == null) {
+                throw new org.axonframework.common.AxonConfigurationException("A MongoDatabase is required");
+            }
+        }
+
+        public MongoEventStorageEngine build() {
+            validate();
+            return new MongoEventStorageEngine(this);
+        }
+    }
+}

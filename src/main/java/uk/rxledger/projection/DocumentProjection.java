@@ -1,0 +1,190 @@
+package uk.rxledger.projection;
+
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.ReplaceOneModel;
+import com.mongodb.client.model.ReplaceOptions;
+import com.mongodb.client.model.WriteModel;
+import org.axonframework.eventhandling.DomainEventMessage;
+import org.axonframework.messaging.Message;
+import org.axonframework.messaging.unitofwork.BatchingUnitOfWork;
+import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
+import org.axonframework.messaging.unitofwork.UnitOfWork;
+import org.bson.codecs.configuration.CodecRegistries;
+import org.bson.codecs.configuration.CodecRegistry;
+import org.bson.codecs.pojo.PojoCodecProvider;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+import static com.mongodb.MongoClientSettings.getDefaultCodecRegistry;
+
+/**
+ * A collection of {@link ProjectedDocument}s, one per aggregate, written by event handlers.
+ * <p>
+ * Within an event processor's batch, documents are loaded once (all aggregates of the batch in one {@code $in} on
+ * {@code _id}), changed in memory and written back in one bulk write when {@link ProjectionBatchInterceptor} sees the
+ * batch's last event: before the processor stores its token. Outside a batch each change is written at once.
+ */
+public final class DocumentProjection<T extends ProjectedDocument> {
+
+    public static final CodecRegistry CODECS = CodecRegistries.fromRegistries(
+            getDefaultCodecRegistry(),
+            CodecRegistries.fromProviders(PojoCodecProvider.builder().automatic(true).build()));
+
+    private final MongoCollection<T> collection;
+    private final ProjectionProgress progress;
+    private final String resourceKey;
+
+    public DocumentProjection(MongoDatabase database, String collectionName, Class<T> type,
+                              ProjectionProgress progress) {
+        this.collection = database.getCollection(collectionName, type).withCodecRegistry(CODECS);
+        this.progress = progress;
+        this.resourceKey = DocumentProjection.class.getName() + "/" + collectionName;
+    }
+
+    public String name() {
+        return collection.getNamespace().getCollectionName();
+    }
+
+    public MongoCollection<T> collection() {
+        return collection;
+    }
+
+    public Optional<T> find(String id) {
+        return Optional.ofNullable(collection.find(Filters.eq("_id", id)).first());
+    }
+
+    public long lastSequence(String id) {
+        org.bson.Document doc = collection.withDocumentClass(org.bson.Document.class)
+                                          .find(Filters.eq("_id", id))
+                                          .projection(new org.bson.Document("lastSeq", 1)).first();
+        return doc == null ? -1 : doc.get("lastSeq", Number.class).longValue();
+    }
+
+    /** Creates the document for an aggregate's first event, unless that event was applied before. */
+    public void create(String id, long sequence, Supplier<T> factory) {
+        apply(id, sequence, existing -> {
+            T created = factory.get();
+            created.id = id;
+            return created;
+        });
+    }
+
+    /** Applies a change for the event at {@code sequence}; events already applied, or for no document, are skipped. */
+    public void update(String id, long sequence, Consumer<T> change) {
+        apply(id, sequence, existing -> {
+            if (existing != null) {
+                change.accept(existing);
+            }
+            return existing;
+        });
+    }
+
+    private void apply(String id, long sequence, java.util.function.UnaryOperator<T> change) {
+        Batch batch = currentBatch();
+        T document = batch.load(id);
+        if (document != null && document.lastSeq >= sequence) {
+            return;
+        }
+        T changed = change.apply(document);
+        if (changed == null) {
+            return;
+        }
+        changed.lastSeq = sequence;
+        batch.put(id, changed);
+        if (batch.immediate) {
+            batch.flush();
+        }
+    }
+
+    /** Drops every document (before a replay rebuilds them). */
+    public void deleteAll() {
+        collection.deleteMany(new org.bson.Document());
+    }
+
+    private Batch currentBatch() {
+        if (!CurrentUnitOfWork.isStarted()) {
+            return new Batch(true, null);
+        }
+        UnitOfWork<?> root = CurrentUnitOfWork.get().root();
+        Batch batch = root.getResource(resourceKey);
+        if (batch == null) {
+            Batch created = new Batch(false, root);
+            root.resources().put(resourceKey, created);
+            ProjectionBatchInterceptor.register(root, created::flush);
+            // Fallback should no interceptor flush it (e.g. a subscribing processor): late, but not lost.
+            root.onPrepareCommit(u -> created.flush());
+            batch = created;
+        }
+        return batch;
+    }
+
+    private final class Batch {
+        private final boolean immediate;
+        private final UnitOfWork<?> unitOfWork;
+        private final Map<String, T> loaded = new HashMap<>();
+        private final Set<String> dirty = new LinkedHashSet<>();
+        private boolean prefetched;
+
+        private Batch(boolean immediate, UnitOfWork<?> unitOfWork) {
+            this.immediate = immediate;
+            this.unitOfWork = unitOfWork;
+        }
+
+        T load(String id) {
+            if (!prefetched && unitOfWork instanceof BatchingUnitOfWork<?> batching) {
+                prefetched = true;
+                prefetch(batching.getMessages());
+            }
+            if (!loaded.containsKey(id)) {
+                loaded.put(id, collection.find(Filters.eq("_id", id)).first());
+            }
+            return loaded.get(id);
+        }
+
+        private void prefetch(List<? extends Message<?>> messages) {
+            Set<String> ids = new LinkedHashSet<>();
+            for (Message<?> message : messages) {
+                if (message instanceof DomainEventMessage<?> event && event.getAggregateIdentifier() != null) {
+                    ids.add(event.getAggregateIdentifier());
+                }
+            }
+            if (ids.size() > 1) {
+                ids.forEach(id -> loaded.put(id, null));
+                for (T document : collection.find(Filters.in("_id", ids))) {
+                    loaded.put(document.id, document);
+                }
+            }
+        }
+
+        void put(String id, T document) {
+            loaded.put(id, document);
+            dirty.add(id);
+        }
+
+        void flush() {
+            if (dirty.isEmpty()) {
+                return;
+            }
+            List<WriteModel<T>> writes = new ArrayList<>(dirty.size());
+            Map<String, Long> sequences = new HashMap<>();
+            for (String id : dirty) {
+                T document = loaded.get(id);
+                writes.add(new ReplaceOneModel<>(Filters.eq("_id", id), document, new ReplaceOptions().upsert(true)));
+                sequences.put(id, document.lastSeq);
+            }
+            collection.bulkWrite(writes);
+            dirty.clear();
+            sequences.forEach((id, seq) -> progress.advanced(name(), id, seq));
+        }
+    }
+}

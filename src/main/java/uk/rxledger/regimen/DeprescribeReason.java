@@ -1,0 +1,5 @@
+package uk.rxledger.regimen;
+
+public enum DeprescribeReason {
+    NO_LONGER_INDICATED, ADVERSE_EFFECT, HIGH_RISK, DUPLICATE_THERAPY, PATIENT_REQUEST, COURSE_COMPLETED, INEFFECTIVE
+}

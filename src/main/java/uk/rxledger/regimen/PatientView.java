@@ -1,0 +1,117 @@
+package uk.rxledger.regimen;
+
+import uk.rxledger.projection.ProjectedDocument;
+
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The patient's regimen as the prescribing and pharmacist frontends read it: one document per patient, keyed by
+ * patient id, so reading a patient is a single key lookup. Built by {@link PatientProjection}.
+ */
+public class PatientView extends ProjectedDocument {
+
+    public String practice;
+    public String pcn;
+    public LocalDate birthDate;
+    public Sex sex;
+    public boolean careHomeResident;
+    public Frailty frailty;
+    public List<ConditionEntry> conditions = new ArrayList<>();
+    public List<ObservationEntry> observations = new ArrayList<>();
+    public List<LineView> lines = new ArrayList<>();
+    public List<AdherenceCheckView> adherenceChecks = new ArrayList<>();
+    public List<ReviewView> reviews = new ArrayList<>();
+
+    public static class ConditionEntry {
+        public Condition condition;
+        public LocalDate recordedOn;
+        public LocalDate resolvedOn;
+    }
+
+    public static class ObservationEntry {
+        public ObservationKind kind;
+        public LocalDate observedOn;
+        public Double value;
+        public String unit;
+    }
+
+    public static class LineView {
+        public String id;
+        public String medicineCode;
+        public LineStatus status;
+        public double unitsPerDose;
+        public double dosesPerDay;
+        public LocalDate startedOn;
+        public LocalDate endedOn;
+        public String endReason;
+        public String indication;
+        public String prescriber;
+        public LocalDate lastDispensedOn;
+        public double unitsDispensed;
+        /** The line this one replaced, or the one that replaced it. */
+        public String switchedFromLineId;
+        public String switchedToLineId;
+
+        public double dailyUnits() {
+            return unitsPerDose * dosesPerDay;
+        }
+    }
+
+    public static class AdherenceCheckView {
+        public String lineId;
+        public LocalDate checkedOn;
+        public AdherenceMethod method;
+        public LocalDate periodStart;
+        public LocalDate periodEnd;
+        public double adherence;
+        public boolean adherent;
+    }
+
+    public static class ReviewView {
+        public LocalDate reviewedOn;
+        public String reviewer;
+        public ReviewKind kind;
+        public String notes;
+    }
+
+    public Optional<LineView> line(String lineId) {
+        return lines.stream().filter(l -> l.id.equals(lineId)).findFirst();
+    }
+
+    public List<LineView> activeLines() {
+        return lines.stream().filter(l -> l.status == LineStatus.ACTIVE).toList();
+    }
+
+    /** Ended lines, most recently ended first. */
+    public List<LineView> stoppedLines() {
+        return lines.stream().filter(l -> l.status != LineStatus.ACTIVE)
+                    .sorted(Comparator.comparing((LineView l) -> l.endedOn).reversed()
+                                      .thenComparing(l -> l.id, Comparator.reverseOrder()))
+                    .toList();
+    }
+
+    /** Adherence checks, latest first. */
+    public List<AdherenceCheckView> checksLatestFirst() {
+        List<AdherenceCheckView> checks = new ArrayList<>(adherenceChecks);
+        java.util.Collections.reverse(checks);
+        checks.sort(Comparator.comparing((AdherenceCheckView c) -> c.checkedOn).reversed());
+        return checks;
+    }
+
+    /** The lowest of the latest check of each active line, or null when no active line was checked. */
+    public Double latestAdherence() {
+        Double lowest = null;
+        for (LineView line : activeLines()) {
+            Optional<AdherenceCheckView> latest = checksLatestFirst().stream()
+                    .filter(c -> c.lineId.equals(line.id)).findFirst();
+            if (latest.isPresent() && (lowest == null || latest.get().adherence < lowest)) {
+                lowest = latest.get().adherence;
+            }
+        }
+        return lowest;
+    }
+}

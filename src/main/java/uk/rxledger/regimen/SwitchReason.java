@@ -1,0 +1,5 @@
+package uk.rxledger.regimen;
+
+public enum SwitchReason {
+    COST_EFFECTIVENESS, SAFETY, EFFICACY, FORMULARY, SIDE_EFFECTS, PATIENT_PREFERENCE, SUPPLY_SHORTAGE
+}
