@@ -1,0 +1,863 @@
+package uk.rxledger.bench;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.IndexOptions;
+import com.mongodb.client.model.Indexes;
+import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.axonframework.config.EventProcessingConfiguration;
+import org.axonframework.eventhandling.DomainEventMessage;
+import org.axonframework.eventhandling.EventTrackerStatus;
+import org.axonframework.eventhandling.GenericDomainEventMessage;
+import org.axonframework.eventhandling.StreamingEventProcessor;
+import org.axonframework.eventsourcing.eventstore.EventStore;
+import org.axonframework.messaging.MetaData;
+import org.bson.Document;
+import org.bson.RawBsonDocument;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.autoconfigure.mongo.MongoClientSettingsBuilderCustomizer;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.context.annotation.Bean;
+import uk.rxledger.ClockConfiguration;
+import uk.rxledger.catalogue.Catalogue;
+import uk.rxledger.catalogue.Medicine;
+import uk.rxledger.eventstore.EmbeddedMongoServer;
+import uk.rxledger.eventstore.EventMetadata;
+import uk.rxledger.eventstore.MongoEventStorageEngine;
+import uk.rxledger.regimen.Condition;
+import uk.rxledger.regimen.ConditionRecorded;
+import uk.rxledger.regimen.Frailty;
+import uk.rxledger.regimen.MedicineDispensed;
+import uk.rxledger.regimen.MedicineStarted;
+import uk.rxledger.regimen.ObservationKind;
+import uk.rxledger.regimen.ObservationRecorded;
+import uk.rxledger.regimen.PatientProjection;
+import uk.rxledger.regimen.PatientRegistered;
+import uk.rxledger.regimen.RegimenCommands.Recorded;
+import uk.rxledger.regimen.RegimenCommands.RegisterPatient;
+import uk.rxledger.regimen.RegimenCommands.StartMedicine;
+import uk.rxledger.regimen.Sex;
+
+import java.io.IOException;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+
+import static com.mongodb.client.model.Filters.eq;
+import static uk.rxledger.bench.BenchStats.fmt;
+import static uk.rxledger.bench.BenchStats.pct;
+import static uk.rxledger.bench.BenchStats.times;
+
+/**
+ * Foundation figures (issue 2), all from one run against one embedded server (in-memory backend, the application's
+ * own embedded mongo-java-server, spoken to over TCP by the ordinary driver):
+ * <ol>
+ *     <li>raw driver {@code insertOne} of event-shaped documents into a separate collection (the yardstick);</li>
+ *     <li>{@code StartMedicine} through {@link CommandGateway#sendAndWait} on pre-registered patients, one thread and
+ *     four threads (each its own patients), and the ratio to (1);</li>
+ *     <li>a full replay of the "patients" processor (stop, {@code resetTokens()}, start, wait until every segment's
+ *     token reaches the head) against a raw {@code find()} scan, plain and with Jackson deserialising each payload;</li>
+ *     <li>all of it at 10,000 and again at 100,000 stored events, and the 100k/10k ratios (flatness).</li>
+ * </ol>
+ * A measurement, not a test: it asserts nothing about the goals, it prints PASS/MISS beside them.
+ * Run it with {@code ./bench} (see BENCHMARKS.md); sizes can be changed with {@code -Dbench.*} properties.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE, properties = {
+        "spring.data.mongodb.uri=",
+        "rxledger.embedded-mongo.backend=MEMORY",
+        "axon.axonserver.enabled=false",
+        "logging.level.uk.rxledger=WARN"
+})
+class FoundationBenchmark {
+
+    // ------------------------------------------------------------------ sizes (override with -Dbench.NAME=VALUE)
+
+    private static final int ROUNDS = Integer.getInteger("bench.rounds", 5);
+    private static final int SMALL = Integer.getInteger("bench.small", 10_000);
+    private static final int LARGE = Integer.getInteger("bench.large", 100_000);
+    private static final int RAW_PER_ROUND = Integer.getInteger("bench.raw", 2_000);
+    private static final int SEQ_PER_ROUND = Integer.getInteger("bench.seq", 400);
+    private static final int PAR_PER_ROUND = Integer.getInteger("bench.par", 800);
+    private static final int THREADS = Integer.getInteger("bench.threads", 4);
+    /** Patients per command thread; each command goes to the next patient of its thread's pool, round robin. */
+    private static final int POOL = Integer.getInteger("bench.pool", 100);
+    private static final int LARGE_REPLAY_ROUNDS = Integer.getInteger("bench.largeReplayRounds", ROUNDS);
+    private static final boolean PROFILE = Boolean.parseBoolean(System.getProperty("bench.profile", "true"));
+    private static final int EVENTS_PER_PATIENT = 10;
+    private static final int PUBLISH_BATCH = 500;
+
+    private static final double COMMAND_GOAL = 0.40;
+    private static final double REPLAY_GOAL = 0.25;
+    private static final double FLATNESS_GOAL = 1.5;
+
+    /** ~400 characters: makes a MedicineStarted payload about 600 bytes of JSON, the event size of the yardstick. */
+    private static final String INDICATION = ("Secondary prevention after NSTEMI (March); titrate to target per cardiology "
+            + "letter, check renal function and potassium within two weeks of starting and after each dose change, "
+            + "review at the annual structured medication review. Patient counselled on side effects including "
+            + "dizziness and dry cough; advised to report swelling of lips or tongue at once. Shared decision made "
+            + "with patient and carer at the practice pharmacist clinic.");
+    private static final String PRESCRIBER = "Dr Amelia Hartley-Brown (GMC 7654321)";
+
+    @TestConfiguration(proxyBeanMethods = false)
+    static class RoundTripCounting {
+        @Bean
+        MongoClientSettingsBuilderCustomizer benchRoundTrips() {
+            return settings -> settings.addCommandListener(RoundTrips.INSTANCE);
+        }
+    }
+
+    @Autowired CommandGateway gateway;
+    @Autowired EventStore eventStore;
+    @Autowired EventProcessingConfiguration processing;
+    @Autowired MongoDatabase database;
+    @Autowired EmbeddedMongoServer server;
+    @Autowired Catalogue catalogue;
+
+    @Value("${rxledger.eventstore.batch-size:500}") int eventStoreBatch;
+    @Value("${rxledger.processors.batch-size:200}") int processorBatch;
+    @Value("${rxledger.processors.segments:4}") int segments;
+    @Value("${rxledger.processors.wakeup-ms:20}") long wakeupMs;
+    @Value("${rxledger.eventstore.fetch-delay-ms:250}") long fetchDelayMs;
+    @Value("${rxledger.snapshot.threshold:100}") int snapshotThreshold;
+    @Value("${rxledger.embedded-mongo.backend:H2}") String backend;
+
+    private final ObjectMapper mapper = new ObjectMapper()
+            .registerModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    private final Map<String, Class<?>> payloadClasses = new HashMap<>();
+    private final LocalDate today = LocalDate.now(ClockConfiguration.ZONE);
+
+    private MongoCollection<Document> events;
+    private MongoCollection<Document> counters;
+    private MongoCollection<Document> rawEvents;
+    private Document rawTemplate;
+    private long rawSequence;
+    private String aggregateType;
+    private List<String> medicineCodes;
+    private long patientsRegistered;
+    private final Map<String, AtomicInteger> poolCursors = new HashMap<>();
+    private final StringBuilder profiles = new StringBuilder();
+
+    /** Everything measured at one store size. */
+    private static final class Stage {
+        final String label;
+        long storedAtStart;
+        long storedAtEnd;
+        long fillMillis;
+        BenchStats raw, seq, par, seqPaused, replay, scan, scanJackson;
+        double[] seqLatency, parLatency;
+        Map<String, RoundTrips.Tally> seqTrips, parTrips, rawTrips, replayTrips;
+        long seqOps, parOps, rawOps, replayEvents;
+        double resetMillis;
+        long readModelDocs, expectedDocs;
+        double avgDocBytes, avgPayloadChars;
+        double seqPausedLatencyP50;
+
+        Stage(String label) {
+            this.label = label;
+        }
+    }
+
+    @Test
+    void foundation() throws Exception {
+        String loadBefore = loadAverage();
+        long started = System.nanoTime();
+        events = database.getCollection(MongoEventStorageEngine.EVENTS);
+        counters = database.getCollection(MongoEventStorageEngine.COUNTERS);
+        medicineCodes = catalogue.all().stream().map(Medicine::code).toList();
+        ExecutorService pool = Executors.newFixedThreadPool(THREADS, new java.util.concurrent.ThreadFactory() {
+            private final AtomicInteger n = new AtomicInteger();
+
+            @Override
+            public Thread newThread(Runnable r) {
+                Thread t = new Thread(r, "bench-cmd-" + n.incrementAndGet());
+                t.setDaemon(true);
+                return t;
+            }
+        });
+        try {
+            progress("embedded server on 127.0.0.1:" + server.port() + ", backend " + backend);
+            warmUp(pool);
+            Stage small = stage("10k", SMALL, "S", pool, true, ROUNDS);
+            Stage large = stage("100k", LARGE, "L", pool, false, LARGE_REPLAY_ROUNDS);
+            if (PROFILE) {
+                profile(pool);
+            }
+            String report = report(small, large, loadBefore, loadAverage(),
+                                   (System.nanoTime() - started) / 1e9);
+            System.out.println();
+            System.out.println(report);
+            Path file = Path.of("target", "foundation-benchmark.md");
+            Files.createDirectories(file.getParent());
+            Files.writeString(file, report);
+            progress("report also written to " + file.toAbsolutePath());
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    // ------------------------------------------------------------------ phases
+
+    private void warmUp(ExecutorService pool) throws Exception {
+        long t0 = System.nanoTime();
+        // Warm-up patients go through the real command path: that also tells the aggregate type and metadata shape.
+        List<List<String>> pools = new ArrayList<>();
+        for (int t = 0; t <= THREADS; t++) {
+            List<String> ids = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                String id = String.format(Locale.ROOT, "W%d-%04d", t, i);
+                gateway.sendAndWait(new RegisterPatient(id, "A81001", "U12345", LocalDate.of(1950, 3, 14),
+                                                        Sex.FEMALE, false, Frailty.MILD), metadata());
+                ids.add(id);
+                patientsRegistered++;
+            }
+            pools.add(ids);
+        }
+        Document first = events.find(eq("streamKey", MongoEventStorageEngine.streamKey("W0-0000", 0))).first();
+        aggregateType = first.getString("aggregateType");
+        sequentialRound(pools.get(0), 500, null);
+        String started = "W0-0000";
+        rawTemplate = events.find(eq("streamKey", MongoEventStorageEngine.streamKey(started, 1))).first();
+        if (rawTemplate == null || !MedicineStarted.class.getName().equals(rawTemplate.getString("payloadType"))) {
+            throw new IllegalStateException("Expected a MedicineStarted at " + started + "/1 but found " + rawTemplate);
+        }
+        rawEvents = database.getCollection("bench_raw_events");
+        rawEvents.drop();
+        rawEvents.createIndex(Indexes.ascending("streamKey"), new IndexOptions().unique(true).name("streamKey"));
+        rawEvents.createIndex(Indexes.ascending("eventId"), new IndexOptions().unique(true).name("eventId"));
+        rawRound(3_000);
+        parallelRound(pools.subList(1, THREADS + 1), 800, pool, null);
+        awaitCaughtUp(Duration.ofMinutes(2));
+        scanRound(false);
+        scanRound(true);
+        progress(String.format(Locale.ROOT, "warm-up done in %.1f s (aggregate type %s, %d events stored)",
+                               (System.nanoTime() - t0) / 1e9, aggregateType, head()));
+    }
+
+    private Stage stage(String label, int target, String prefix, ExecutorService pool, boolean warmUpReplay,
+                        int replayRounds) throws Exception {
+        Stage stage = new Stage(label);
+        progress("stage " + label + ": filling to " + target + " events");
+        stopProcessor();
+        long t0 = System.nanoTime();
+        List<String> benchPatients = fillTo(target, prefix);
+        stage.fillMillis = (System.nanoTime() - t0) / 1_000_000;
+        stage.storedAtStart = head();
+        stage.expectedDocs = patientsRegistered;
+        progress(String.format(Locale.ROOT, "stage %s: %d events stored (fill %.1f s)", label, stage.storedAtStart,
+                               stage.fillMillis / 1e3));
+        measureDocumentSizes(stage);
+
+        // (3) replay: every round rebuilds the whole patients read model from the tail of the stream.
+        if (warmUpReplay) {
+            replayRound(null);
+        }
+        List<Double> replays = new ArrayList<>();
+        Map<String, RoundTrips.Tally> before = RoundTrips.INSTANCE.snapshot();
+        double resetTotal = 0;
+        for (int r = 0; r < replayRounds; r++) {
+            double[] reset = new double[1];
+            replays.add(replayRound(reset));
+            resetTotal += reset[0];
+        }
+        stage.replayTrips = RoundTrips.since(before, RoundTrips.INSTANCE.snapshot());
+        stage.replayEvents = stage.storedAtStart * replayRounds;
+        stage.replay = BenchStats.of(replays);
+        stage.resetMillis = resetTotal / replayRounds;
+        stage.readModelDocs = database.getCollection(PatientProjection.COLLECTION).countDocuments();
+        progress("stage " + label + ": replay events/s " + stage.replay.rounds());
+
+        // raw scans of the same events collection
+        scanRound(false);
+        List<Double> scans = new ArrayList<>();
+        for (int r = 0; r < ROUNDS; r++) {
+            scans.add(scanRound(false));
+        }
+        stage.scan = BenchStats.of(scans);
+        scanRound(true);
+        List<Double> jacksonScans = new ArrayList<>();
+        for (int r = 0; r < ROUNDS; r++) {
+            jacksonScans.add(scanRound(true));
+        }
+        stage.scanJackson = BenchStats.of(jacksonScans);
+        progress("stage " + label + ": scan docs/s " + stage.scan.rounds() + "; with Jackson "
+                 + stage.scanJackson.rounds());
+
+        // (1) raw insertOne
+        rawRound(RAW_PER_ROUND);
+        List<Double> raws = new ArrayList<>();
+        before = RoundTrips.INSTANCE.snapshot();
+        for (int r = 0; r < ROUNDS; r++) {
+            raws.add(rawRound(RAW_PER_ROUND));
+        }
+        stage.rawTrips = RoundTrips.since(before, RoundTrips.INSTANCE.snapshot());
+        stage.rawOps = (long) ROUNDS * RAW_PER_ROUND;
+        stage.raw = BenchStats.of(raws);
+        progress("stage " + label + ": raw insertOne/s " + stage.raw.rounds());
+
+        // (2) commands, one thread
+        List<String> seqPool = benchPatients.subList(0, POOL);
+        sequentialRound(seqPool, SEQ_PER_ROUND, null);
+        List<Double> seqs = new ArrayList<>();
+        List<Long> seqLatencies = new ArrayList<>();
+        before = RoundTrips.INSTANCE.snapshot();
+        for (int r = 0; r < ROUNDS; r++) {
+            seqs.add(sequentialRound(seqPool, SEQ_PER_ROUND, seqLatencies));
+        }
+        stage.seqTrips = RoundTrips.since(before, RoundTrips.INSTANCE.snapshot());
+        stage.seqOps = (long) ROUNDS * SEQ_PER_ROUND;
+        stage.seq = BenchStats.of(seqs);
+        stage.seqLatency = latencyPercentiles(seqLatencies);
+        progress("stage " + label + ": sequential commands/s " + stage.seq.rounds());
+        awaitCaughtUp(Duration.ofMinutes(2));
+
+        // (2) commands, THREADS threads, each on its own patients
+        List<List<String>> parPools = new ArrayList<>();
+        for (int t = 1; t <= THREADS; t++) {
+            parPools.add(benchPatients.subList(t * POOL, (t + 1) * POOL));
+        }
+        parallelRound(parPools, PAR_PER_ROUND, pool, null);
+        List<Double> pars = new ArrayList<>();
+        List<Long> parLatencies = java.util.Collections.synchronizedList(new ArrayList<>());
+        before = RoundTrips.INSTANCE.snapshot();
+        for (int r = 0; r < ROUNDS; r++) {
+            pars.add(parallelRound(parPools, PAR_PER_ROUND, pool, parLatencies));
+        }
+        stage.parTrips = RoundTrips.since(before, RoundTrips.INSTANCE.snapshot());
+        stage.parOps = (long) ROUNDS * (PAR_PER_ROUND / THREADS) * THREADS;
+        stage.par = BenchStats.of(pars);
+        stage.parLatency = latencyPercentiles(parLatencies);
+        progress("stage " + label + ": " + THREADS + "-thread commands/s " + stage.par.rounds());
+        awaitCaughtUp(Duration.ofMinutes(2));
+
+        // diagnostic: one thread again with the patients processor stopped (no projection competing for the CPUs)
+        stopProcessor();
+        List<Double> paused = new ArrayList<>();
+        List<Long> pausedLatencies = new ArrayList<>();
+        for (int r = 0; r < ROUNDS; r++) {
+            paused.add(sequentialRound(seqPool, SEQ_PER_ROUND, pausedLatencies));
+        }
+        stage.seqPaused = BenchStats.of(paused);
+        stage.seqPausedLatencyP50 = latencyPercentiles(pausedLatencies)[0];
+        processor().start();
+        awaitCaughtUp(Duration.ofMinutes(2));
+        progress("stage " + label + ": sequential commands/s, processor stopped " + stage.seqPaused.rounds());
+        stage.storedAtEnd = head();
+        return stage;
+    }
+
+    /** One more pass of each measured path with the stack sampler on, to show where the time goes. */
+    private void profile(ExecutorService pool) throws Exception {
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < POOL; i++) {
+            ids.add(String.format(Locale.ROOT, "L-%06d", i));
+        }
+        try (StackSampler sampler = new StackSampler(5)) {
+            sequentialRound(ids, SEQ_PER_ROUND * 2, null);
+            sampler.close();
+            profiles.append(sampler.report("StartMedicine, 1 thread, " + (SEQ_PER_ROUND * 2) + " commands", 14, 8));
+        }
+        awaitCaughtUp(Duration.ofMinutes(2));
+        List<List<String>> parPools = new ArrayList<>();
+        for (int t = 1; t <= THREADS; t++) {
+            List<String> p = new ArrayList<>();
+            for (int i = t * POOL; i < (t + 1) * POOL; i++) {
+                p.add(String.format(Locale.ROOT, "L-%06d", i));
+            }
+            parPools.add(p);
+        }
+        try (StackSampler sampler = new StackSampler(5)) {
+            parallelRound(parPools, PAR_PER_ROUND * 2, pool, null);
+            sampler.close();
+            profiles.append('\n').append(sampler.report(
+                    "StartMedicine, " + THREADS + " threads, " + (PAR_PER_ROUND * 2) + " commands", 14, 8));
+        }
+        awaitCaughtUp(Duration.ofMinutes(2));
+        try (StackSampler sampler = new StackSampler(5)) {
+            replayRound(null);
+            sampler.close();
+            profiles.append('\n').append(sampler.report("replay of " + head() + " events", 16, 10));
+        }
+        progress("profiles taken");
+    }
+
+    // ------------------------------------------------------------------ measured operations
+
+    /** Raw driver insertOne of event-shaped documents (a stored MedicineStarted, new keys); returns docs/s. */
+    private double rawRound(int n) {
+        long t0 = System.nanoTime();
+        for (int i = 0; i < n; i++) {
+            long id = ++rawSequence;
+            Document document = new Document(rawTemplate);
+            String aggregateId = "R-" + id;
+            document.put("_id", id);
+            document.put("eventId", UUID.randomUUID().toString());
+            document.put("aggregateId", aggregateId);
+            document.put("streamKey", MongoEventStorageEngine.streamKey(aggregateId, 0));
+            rawEvents.insertOne(document);
+        }
+        return n / ((System.nanoTime() - t0) / 1e9);
+    }
+
+    /** StartMedicine on the pool's patients in turn through sendAndWait; returns commands/s. */
+    private double sequentialRound(List<String> patients, int n, List<Long> latencies) {
+        AtomicInteger cursor = cursor(patients);
+        long t0 = System.nanoTime();
+        for (int i = 0; i < n; i++) {
+            long c0 = System.nanoTime();
+            send(patients.get(Math.floorMod(cursor.getAndIncrement(), patients.size())), i);
+            if (latencies != null) {
+                latencies.add(System.nanoTime() - c0);
+            }
+        }
+        return n / ((System.nanoTime() - t0) / 1e9);
+    }
+
+    /** {@code n} commands split over the threads, each on its own pool of patients; returns commands/s. */
+    private double parallelRound(List<List<String>> pools, int n, ExecutorService executor, List<Long> latencies)
+            throws Exception {
+        int perThread = n / pools.size();
+        CountDownLatch ready = new CountDownLatch(pools.size());
+        CountDownLatch go = new CountDownLatch(1);
+        List<Future<?>> futures = new ArrayList<>();
+        for (List<String> patients : pools) {
+            AtomicInteger cursor = cursor(patients);
+            futures.add(executor.submit(() -> {
+                ready.countDown();
+                go.await();
+                for (int i = 0; i < perThread; i++) {
+                    long c0 = System.nanoTime();
+                    send(patients.get(Math.floorMod(cursor.getAndIncrement(), patients.size())), i);
+                    if (latencies != null) {
+                        latencies.add(System.nanoTime() - c0);
+                    }
+                }
+                return null;
+            }));
+        }
+        ready.await();
+        long t0 = System.nanoTime();
+        go.countDown();
+        for (Future<?> f : futures) {
+            f.get(5, TimeUnit.MINUTES);
+        }
+        return perThread * pools.size() / ((System.nanoTime() - t0) / 1e9);
+    }
+
+    private AtomicInteger cursor(List<String> patients) {
+        return poolCursors.computeIfAbsent(patients.get(0), k -> new AtomicInteger());
+    }
+
+    private void send(String patientId, int i) {
+        StartMedicine command = new StartMedicine(patientId, medicineCodes.get(Math.floorMod(i * 7, medicineCodes.size())),
+                                                  1.0, 2.0, today.minusDays(i % 365), INDICATION, PRESCRIBER);
+        Recorded recorded = gateway.sendAndWait(command, metadata());
+        if (recorded == null || recorded.lineId() == null) {
+            throw new IllegalStateException("StartMedicine on " + patientId + " returned " + recorded);
+        }
+    }
+
+    private static MetaData metadata() {
+        return new EventMetadata("bench-user", "PRESCRIBER", null, UUID.randomUUID().toString()).toMetaData();
+    }
+
+    /** Stops the processor, resets its tokens, starts it and waits until every segment reaches the head. */
+    private double replayRound(double[] resetMillis) throws Exception {
+        stopProcessor();
+        StreamingEventProcessor processor = processor();
+        long head = head();
+        long r0 = System.nanoTime();
+        processor.resetTokens();
+        if (resetMillis != null) {
+            resetMillis[0] = (System.nanoTime() - r0) / 1e6;
+        }
+        long t0 = System.nanoTime();
+        processor.start();
+        awaitPosition(head, Duration.ofMinutes(5));
+        return head / ((System.nanoTime() - t0) / 1e9);
+    }
+
+    /** A driver {@code find()} over the whole events collection, optionally deserialising each payload. */
+    private double scanRound(boolean jackson) throws IOException {
+        long n = 0;
+        long checksum = 0;
+        long t0 = System.nanoTime();
+        for (Document document : events.find()) {
+            n++;
+            String payload = document.getString("payload");
+            if (jackson) {
+                Object value = mapper.readValue(payload, payloadClass(document.getString("payloadType")));
+                checksum += value.hashCode();
+            } else {
+                checksum += payload.length();
+            }
+        }
+        double rate = n / ((System.nanoTime() - t0) / 1e9);
+        if (checksum == 42) {
+            progress("(checksum " + checksum + ")");
+        }
+        return rate;
+    }
+
+    private Class<?> payloadClass(String name) {
+        return payloadClasses.computeIfAbsent(name, k -> {
+            try {
+                return Class.forName(k);
+            } catch (ClassNotFoundException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+    }
+
+    // ------------------------------------------------------------------ filling the store
+
+    /**
+     * Appends realistic regimen histories (ten events per patient: registration, a condition, two medicines started,
+     * an eGFR, five dispensings) through {@link EventStore#publish}, i.e. our storage engine with its counter,
+     * streamKey and hash chain, until the store holds {@code target} events. The first patients serve the command
+     * measurements as their pre-registered patients.
+     */
+    private List<String> fillTo(long target, String prefix) {
+        long missing = target - head();
+        if (missing < (long) (THREADS + 1) * POOL * EVENTS_PER_PATIENT) {
+            throw new IllegalStateException("Not enough room below " + target + " events for the benchmark patients");
+        }
+        int full = (int) (missing / EVENTS_PER_PATIENT);
+        int rest = (int) (missing % EVENTS_PER_PATIENT);
+        List<String> ids = new ArrayList<>();
+        List<DomainEventMessage<?>> batch = new ArrayList<>(PUBLISH_BATCH + EVENTS_PER_PATIENT);
+        MetaData metaData = metadata().and("traceId", UUID.randomUUID().toString());
+        for (int p = 0; p < full + (rest > 0 ? 1 : 0); p++) {
+            String id = String.format(Locale.ROOT, "%s-%06d", prefix, p);
+            ids.add(id);
+            batch.addAll(history(id, p, p < full ? EVENTS_PER_PATIENT : rest, metaData));
+            if (batch.size() >= PUBLISH_BATCH) {
+                eventStore.publish(batch);
+                batch.clear();
+            }
+        }
+        if (!batch.isEmpty()) {
+            eventStore.publish(batch);
+        }
+        patientsRegistered += ids.size();
+        if (head() != target) {
+            throw new IllegalStateException("Filled to " + head() + " instead of " + target);
+        }
+        return ids;
+    }
+
+    private List<DomainEventMessage<?>> history(String id, int p, int count, MetaData metaData) {
+        LocalDate birth = LocalDate.of(1940 + p % 45, 1 + p % 12, 1 + p % 28);
+        LocalDate since = today.minusYears(2).plusDays(p % 200);
+        String code1 = medicineCodes.get(p % medicineCodes.size());
+        String code2 = medicineCodes.get((p * 31 + 7) % medicineCodes.size());
+        List<Object> payloads = List.of(
+                new PatientRegistered(id, "A81001", "U12345", birth, Sex.values()[p % 4], p % 17 == 0,
+                                      Frailty.values()[p % 4]),
+                new ConditionRecorded(id, Condition.values()[p % Condition.values().length], since, null),
+                new MedicineStarted(id, "L1", code1, 1.0, 1.0, since, "Hypertension, stage 2", PRESCRIBER),
+                new MedicineDispensed(id, "L1", 28, since),
+                new ObservationRecorded(id, ObservationKind.EGFR, since.plusDays(10), 55.0 + p % 40,
+                                        "mL/min/1.73m2"),
+                new MedicineStarted(id, "L2", code2, 2.0, 2.0, since.plusDays(14), "Type 2 diabetes", PRESCRIBER),
+                new MedicineDispensed(id, "L1", 28, since.plusDays(28)),
+                new MedicineDispensed(id, "L2", 112, since.plusDays(28)),
+                new MedicineDispensed(id, "L1", 28, since.plusDays(56)),
+                new MedicineDispensed(id, "L2", 112, since.plusDays(56)));
+        List<DomainEventMessage<?>> messages = new ArrayList<>(count);
+        for (int seq = 0; seq < count; seq++) {
+            messages.add(new GenericDomainEventMessage<>(aggregateType, id, seq, payloads.get(seq), metaData));
+        }
+        return messages;
+    }
+
+    private void measureDocumentSizes(Stage stage) {
+        long bytes = 0;
+        long payload = 0;
+        int n = 0;
+        for (RawBsonDocument document : database.getCollection(MongoEventStorageEngine.EVENTS, RawBsonDocument.class)
+                                                .find().limit(5_000)) {
+            bytes += document.getByteBuffer().remaining();
+            payload += document.getString("payload").getValue().length();
+            n++;
+        }
+        stage.avgDocBytes = (double) bytes / n;
+        stage.avgPayloadChars = (double) payload / n;
+    }
+
+    // ------------------------------------------------------------------ the processor
+
+    private StreamingEventProcessor processor() {
+        return processing.eventProcessor(PatientProjection.PROCESSING_GROUP, StreamingEventProcessor.class)
+                         .orElseThrow(() -> new IllegalStateException("No streaming processor 'patients'"));
+    }
+
+    private void stopProcessor() throws Exception {
+        StreamingEventProcessor processor = processor();
+        if (processor.isRunning()) {
+            processor.shutdownAsync().get(2, TimeUnit.MINUTES);
+        }
+    }
+
+    private void awaitCaughtUp(Duration timeout) throws InterruptedException {
+        awaitPosition(head(), timeout);
+    }
+
+    /** Waits until every segment of the processor has processed (and stored its token up to) {@code head}. */
+    private void awaitPosition(long head, Duration timeout) throws InterruptedException {
+        StreamingEventProcessor processor = processor();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            Map<Integer, EventTrackerStatus> status = processor.processingStatus();
+            for (EventTrackerStatus s : status.values()) {
+                if (s.isErrorState()) {
+                    throw new IllegalStateException("Processor in error on segment " + s.getSegment(), s.getError());
+                }
+            }
+            if (status.size() == segments && status.values().stream()
+                    .allMatch(s -> s.getCurrentPosition().orElse(-1) >= head)) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("Processor did not reach " + head + " in " + timeout + ": "
+                        + status.values().stream().map(s -> s.getSegment().getSegmentId() + "@"
+                                + s.getCurrentPosition()).collect(Collectors.joining(", ")));
+            }
+            Thread.sleep(2);
+        }
+    }
+
+    private long head() {
+        Document counter = counters.find(eq("_id", MongoEventStorageEngine.EVENTS)).first();
+        return counter == null ? 0 : counter.get("value", Number.class).longValue();
+    }
+
+    // ------------------------------------------------------------------ report
+
+    private static double[] latencyPercentiles(List<Long> nanos) {
+        long[] sorted = nanos.stream().mapToLong(Long::longValue).sorted().toArray();
+        if (sorted.length == 0) {
+            return new double[]{Double.NaN, Double.NaN, Double.NaN};
+        }
+        return new double[]{
+                sorted[(int) Math.min(sorted.length - 1, Math.ceil(0.50 * sorted.length) - 1)] / 1e6,
+                sorted[(int) Math.min(sorted.length - 1, Math.ceil(0.95 * sorted.length) - 1)] / 1e6,
+                sorted[(int) Math.min(sorted.length - 1, Math.ceil(0.99 * sorted.length) - 1)] / 1e6};
+    }
+
+    private String report(Stage small, Stage large, String loadBefore, String loadAfter, double seconds) {
+        StringBuilder out = new StringBuilder();
+        out.append("## FoundationBenchmark results (").append(LocalDateTime.now().withNano(0)).append(")\n\n");
+        out.append("### Machine\n\n| | |\n|---|---|\n");
+        Runtime rt = Runtime.getRuntime();
+        out.append("| CPUs (nproc) | ").append(rt.availableProcessors()).append(" × ").append(cpuModel()).append(" |\n");
+        out.append("| Memory | ").append(memTotal()).append(" |\n");
+        out.append("| OS | ").append(osName()).append(" (").append(System.getProperty("os.name")).append(' ')
+           .append(System.getProperty("os.version")).append(' ').append(System.getProperty("os.arch")).append(") |\n");
+        out.append("| Java | ").append(System.getProperty("java.vm.name")).append(' ')
+           .append(System.getProperty("java.runtime.version")).append(" |\n");
+        out.append("| JVM | max heap ").append(rt.maxMemory() >> 20).append(" MiB, GC ")
+           .append(ManagementFactory.getGarbageCollectorMXBeans().stream().map(GarbageCollectorMXBean::getName)
+                                    .collect(Collectors.joining(" + "))).append(" |\n");
+        out.append("| Load average (1/5/15 min) | before ").append(loadBefore).append(", after ").append(loadAfter)
+           .append(" |\n");
+        out.append("| Whole run | ").append(String.format(Locale.ROOT, "%.0f s", seconds)).append(" |\n\n");
+
+        out.append("### Settings\n\n");
+        out.append("Embedded mongo-java-server 1.47, ").append(backend).append(" backend, over TCP on 127.0.0.1; "
+                + "the application's own beans (Axon 4.12.2, MongoDB driver 5.5). Application defaults, nothing raised: "
+                + "`rxledger.eventstore.batch-size=").append(eventStoreBatch)
+           .append("`, `rxledger.processors.batch-size=").append(processorBatch)
+           .append("`, `rxledger.processors.segments=").append(segments)
+           .append("`, `rxledger.processors.wakeup-ms=").append(wakeupMs)
+           .append("`, `rxledger.eventstore.fetch-delay-ms=").append(fetchDelayMs)
+           .append("`, `rxledger.snapshot.threshold=").append(snapshotThreshold).append("`.\n");
+        out.append(String.format(Locale.ROOT,
+                "Rounds: %d measured (+1 warm-up) per figure; raw insertOne %d docs/round; StartMedicine %d/round on "
+                + "1 thread and %d/round over %d threads, round robin over %d pre-registered patients per thread "
+                + "(10-event histories); replay = whole stream (%d rounds at 100k).%n",
+                ROUNDS, RAW_PER_ROUND, SEQ_PER_ROUND, (PAR_PER_ROUND / THREADS) * THREADS, THREADS, POOL,
+                LARGE_REPLAY_ROUNDS));
+        out.append(String.format(Locale.ROOT,
+                "Stored events: 10k stage %,d at start → %,d at end (fill %.1f s); 100k stage %,d → %,d (fill %.1f s). "
+                + "Average event document %.0f B (payload %.0f chars) at 10k, %.0f B (%.0f chars) at 100k; the "
+                + "insertOne/StartMedicine document is %d B (payload %d chars).%n",
+                small.storedAtStart, small.storedAtEnd, small.fillMillis / 1e3, large.storedAtStart,
+                large.storedAtEnd, large.fillMillis / 1e3, small.avgDocBytes, small.avgPayloadChars,
+                large.avgDocBytes, large.avgPayloadChars, templateBytes(),
+                rawTemplate.getString("payload").length()));
+        out.append(String.format(Locale.ROOT,
+                "Replay sanity: patients read model has %,d documents at 10k (expected %,d) and %,d at 100k "
+                + "(expected %,d); resetTokens() itself took %.0f ms / %.0f ms.%n%n",
+                small.readModelDocs, small.expectedDocs, large.readModelDocs, large.expectedDocs, small.resetMillis,
+                large.resetMillis));
+
+        out.append("### Figures (per-round rate: median, p95, worst round)\n\n");
+        out.append("| Measure | unit | 10k median | 10k p95 | 10k worst | 100k median | 100k p95 | 100k worst "
+                   + "| 100k/10k |\n");
+        out.append("|---|---|---:|---:|---:|---:|---:|---:|---:|\n");
+        row(out, "1. Raw driver insertOne, 1 thread (separate collection, same indexes)", "docs/s", small.raw,
+            large.raw);
+        row(out, "2a. StartMedicine via sendAndWait, 1 thread", "cmds/s", small.seq, large.seq);
+        row(out, "2b. StartMedicine via sendAndWait, " + THREADS + " threads", "cmds/s", small.par, large.par);
+        row(out, "2c. (diagnostic) 2a with the patients processor stopped", "cmds/s", small.seqPaused,
+            large.seqPaused);
+        row(out, "3. Replay of the patients processor (whole stream)", "events/s", small.replay, large.replay);
+        row(out, "3r. Raw find() scan of the events collection", "docs/s", small.scan, large.scan);
+        row(out, "3j. Raw find() scan + Jackson payload deserialisation", "docs/s", small.scanJackson,
+            large.scanJackson);
+        out.append('\n');
+        out.append(String.format(Locale.ROOT,
+                "Command latency (ms, p50/p95/p99): 1 thread %.2f/%.2f/%.2f at 10k, %.2f/%.2f/%.2f at 100k; "
+                + "%d threads %.2f/%.2f/%.2f at 10k, %.2f/%.2f/%.2f at 100k; 1 thread with the processor stopped "
+                + "p50 %.2f / %.2f.%n%n",
+                small.seqLatency[0], small.seqLatency[1], small.seqLatency[2], large.seqLatency[0],
+                large.seqLatency[1], large.seqLatency[2], THREADS, small.parLatency[0], small.parLatency[1],
+                small.parLatency[2], large.parLatency[0], large.parLatency[1], large.parLatency[2],
+                small.seqPausedLatencyP50, large.seqPausedLatencyP50));
+
+        out.append("### Goals\n\n| Goal | 10k | 100k | target | status |\n|---|---:|---:|---|---|\n");
+        goalAtLeast(out, "Commands (1 thread) / raw insertOne", small.seq.median() / small.raw.median(),
+                    large.seq.median() / large.raw.median(), COMMAND_GOAL);
+        goalAtLeast(out, "Commands (" + THREADS + " threads) / raw insertOne", small.par.median() / small.raw.median(),
+                    large.par.median() / large.raw.median(), COMMAND_GOAL);
+        goalAtLeast(out, "Replay / raw scan + Jackson", small.replay.median() / small.scanJackson.median(),
+                    large.replay.median() / large.scanJackson.median(), REPLAY_GOAL);
+        goalAtLeast(out, "Replay / raw scan (plain, stricter)", small.replay.median() / small.scan.median(),
+                    large.replay.median() / large.scan.median(), REPLAY_GOAL);
+        flat(out, "Flatness: commands 1 thread, 100k/10k", small.seq, large.seq);
+        flat(out, "Flatness: commands " + THREADS + " threads, 100k/10k", small.par, large.par);
+        flat(out, "Flatness: replay events/s, 100k/10k", small.replay, large.replay);
+        flat(out, "(reference) Flatness: raw insertOne, 100k/10k", small.raw, large.raw);
+        out.append('\n');
+
+        out.append("### Round trips per operation (measured rounds; client-side time per round trip)\n\n");
+        out.append("| Operation | stage | round trips/op | breakdown: count per op × avg ms |\n|---|---|---:|---|\n");
+        trips(out, "raw insertOne", small, small.rawTrips, small.rawOps);
+        trips(out, "raw insertOne", large, large.rawTrips, large.rawOps);
+        trips(out, "StartMedicine, 1 thread", small, small.seqTrips, small.seqOps);
+        trips(out, "StartMedicine, 1 thread", large, large.seqTrips, large.seqOps);
+        trips(out, "StartMedicine, " + THREADS + " threads", small, small.parTrips, small.parOps);
+        trips(out, "StartMedicine, " + THREADS + " threads", large, large.parTrips, large.parOps);
+        trips(out, "replay, per 1,000 events", small, small.replayTrips, small.replayEvents / 1000);
+        trips(out, "replay, per 1,000 events", large, large.replayTrips, large.replayEvents / 1000);
+        out.append("\n(Command rounds include the round trips of the patients processor projecting those commands' "
+                   + "events concurrently.)\n\n");
+        if (!profiles.isEmpty()) {
+            out.append("### Where the time goes (stack samples at 100k)\n\n").append(profiles).append('\n');
+        }
+        return out.toString();
+    }
+
+    private static void row(StringBuilder out, String name, String unit, BenchStats small, BenchStats large) {
+        out.append("| ").append(name).append(" | ").append(unit).append(" | ")
+           .append(fmt(small.median())).append(" | ").append(fmt(small.p95())).append(" | ").append(fmt(small.min()))
+           .append(" | ").append(fmt(large.median())).append(" | ").append(fmt(large.p95())).append(" | ")
+           .append(fmt(large.min())).append(" | ").append(times(large.median() / small.median())).append(" |\n");
+    }
+
+    private static void goalAtLeast(StringBuilder out, String name, double small, double large, double goal) {
+        boolean pass = small >= goal && large >= goal;
+        out.append("| ").append(name).append(" | ").append(pct(small)).append(" | ").append(pct(large))
+           .append(" | ≥ ").append(pct(goal)).append(" | ").append(pass ? "PASS" : "MISS").append(" |\n");
+    }
+
+    private static void flat(StringBuilder out, String name, BenchStats small, BenchStats large) {
+        double ratio = large.median() / small.median();
+        boolean pass = ratio >= 1 / FLATNESS_GOAL && ratio <= FLATNESS_GOAL;
+        out.append("| ").append(name).append(" | ").append(fmt(small.median())).append(" | ")
+           .append(fmt(large.median())).append(" | within ").append(FLATNESS_GOAL).append("x (ratio ")
+           .append(times(ratio)).append(") | ").append(pass ? "PASS" : "MISS").append(" |\n");
+    }
+
+    private static void trips(StringBuilder out, String name, Stage stage, Map<String, RoundTrips.Tally> tallies,
+                              long ops) {
+        if (tallies == null || ops == 0) {
+            return;
+        }
+        long total = tallies.values().stream().mapToLong(RoundTrips.Tally::count).sum();
+        Map<String, RoundTrips.Tally> sorted = new LinkedHashMap<>();
+        tallies.entrySet().stream().sorted((a, b) -> Long.compare(b.getValue().count(), a.getValue().count()))
+               .forEach(e -> sorted.put(e.getKey(), e.getValue()));
+        List<String> parts = new ArrayList<>();
+        sorted.forEach((k, v) -> parts.add(String.format(Locale.ROOT, "`%s` %.2f × %.3f", k,
+                                                         (double) v.count() / ops, v.nanos() / 1e6 / v.count())));
+        out.append("| ").append(name).append(" | ").append(stage.label).append(" | ")
+           .append(String.format(Locale.ROOT, "%.2f", (double) total / ops)).append(" | ")
+           .append(String.join(", ", parts)).append(" |\n");
+    }
+
+    private int templateBytes() {
+        return RawBsonDocument.parse(rawTemplate.toJson()).getByteBuffer().remaining();
+    }
+
+    private static String loadAverage() {
+        try {
+            String[] parts = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return String.join(" ", Arrays.copyOf(parts, 3));
+        } catch (IOException | RuntimeException e) {
+            return "n/a";
+        }
+    }
+
+    private static String cpuModel() {
+        try {
+            return Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
+                        .map(l -> l.substring(l.indexOf(':') + 1).trim()).findFirst().orElse("unknown CPU");
+        } catch (IOException e) {
+            return "unknown CPU";
+        }
+    }
+
+    private static String memTotal() {
+        try {
+            return Files.readAllLines(Path.of("/proc/meminfo")).stream().filter(l -> l.startsWith("MemTotal"))
+                        .map(l -> String.format(Locale.ROOT, "%.1f GiB",
+                                                Long.parseLong(l.replaceAll("\\D", "")) / 1024.0 / 1024.0))
+                        .findFirst().orElse("n/a");
+        } catch (IOException | RuntimeException e) {
+            return "n/a";
+        }
+    }
+
+    private static String osName() {
+        try {
+            return Files.readAllLines(Path.of("/etc/os-release")).stream().filter(l -> l.startsWith("PRETTY_NAME="))
+                        .map(l -> l.substring(l.indexOf('=') + 1).replace("\"", "")).findFirst().orElse("?");
+        } catch (IOException e) {
+            return "?";
+        }
+    }
+
+    private static void progress(String message) {
+        System.out.println("[bench " + LocalDateTime.now().toLocalTime().withNano(0) + "] " + message);
+        System.out.flush();
+    }
+}

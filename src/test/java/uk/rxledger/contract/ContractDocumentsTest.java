@@ -1,0 +1,75 @@
+package uk.rxledger.contract;
+
+import graphql.language.Document;
+import graphql.parser.Parser;
+import graphql.schema.GraphQLSchema;
+import graphql.schema.idl.RuntimeWiring;
+import graphql.schema.idl.SchemaGenerator;
+import graphql.schema.idl.SchemaParser;
+import graphql.schema.idl.TypeDefinitionRegistry;
+import graphql.validation.ValidationError;
+import graphql.validation.Validator;
+import graphql.scalars.ExtendedScalars;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * The contract with the frontends: our copy of its operations must equal {@code ../shared/contract} where that folder
+ * exists, and every operation of the slices built so far must validate against the server's schema.
+ */
+class ContractDocumentsTest {
+
+    static final Path COPY = Path.of("src/test/resources/contract");
+    static final Path SHARED = Path.of("../shared/contract");
+
+    @Test
+    void copyOfTheContractEqualsTheSharedContract() throws IOException {
+        assumeTrue(Files.isDirectory(SHARED), "no ../shared/contract beside this clone");
+        List<Path> shared = files(SHARED.resolve("operations"));
+        assertThat(files(COPY.resolve("operations"))).extracting(p -> p.getFileName().toString())
+                .containsExactlyElementsOf(shared.stream().map(p -> p.getFileName().toString()).toList());
+        for (Path original : shared) {
+            assertThat(Files.readString(COPY.resolve("operations").resolve(original.getFileName())))
+                    .as("operations/%s differs from the shared contract", original.getFileName())
+                    .isEqualTo(Files.readString(original));
+        }
+        assertThat(Files.readString(COPY.resolve("README.md"))).as("README.md differs from the shared contract")
+                .isEqualTo(Files.readString(SHARED.resolve("README.md")));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"regimen.graphql"})
+    void everyOperationValidatesAgainstTheSchema(String file) throws IOException {
+        Document document = Parser.parse(Files.readString(COPY.resolve("operations").resolve(file)));
+        List<ValidationError> errors = new Validator().validateDocument(schema(), document, Locale.ENGLISH);
+        assertThat(errors).isEmpty();
+    }
+
+    static GraphQLSchema schema() throws IOException {
+        TypeDefinitionRegistry registry = new TypeDefinitionRegistry();
+        for (Path file : files(Path.of("graphql-schema"))) {
+            registry.merge(new SchemaParser().parse(Files.readString(file)));
+        }
+        RuntimeWiring wiring = RuntimeWiring.newRuntimeWiring()
+                .scalar(ExtendedScalars.Date).scalar(ExtendedScalars.DateTime)
+                .scalar(ExtendedScalars.GraphQLLong).scalar(ExtendedScalars.Json).build();
+        return new SchemaGenerator().makeExecutableSchema(registry, wiring);
+    }
+
+    private static List<Path> files(Path folder) throws IOException {
+        try (Stream<Path> files = Files.list(folder)) {
+            return files.filter(Files::isRegularFile).sorted().toList();
+        }
+    }
+}

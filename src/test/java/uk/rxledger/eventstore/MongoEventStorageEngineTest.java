@@ -1,0 +1,251 @@
+package uk.rxledger.eventstore;
+
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoClients;
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.Sorts;
+import com.mongodb.client.model.Updates;
+import org.axonframework.eventhandling.DomainEventMessage;
+import org.axonframework.eventhandling.GapAwareTrackingToken;
+import org.axonframework.eventhandling.GenericDomainEventMessage;
+import org.axonframework.eventhandling.TrackedEventMessage;
+import org.axonframework.eventhandling.TrackingToken;
+import org.axonframework.messaging.MetaData;
+import org.axonframework.modelling.command.AggregateStreamCreationException;
+import org.axonframework.modelling.command.ConcurrencyException;
+import org.axonframework.serialization.json.JacksonSerializer;
+import org.bson.Document;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * Our engine's own guarantees beyond Axon's contract suite, on the embedded server over TCP: racing writers, all or
+ * nothing per commit, gap-aware tracking, the hash chain and key-lookup reads.
+ */
+class MongoEventStorageEngineTest {
+
+    private static EmbeddedMongoServer server;
+    private static MongoClient client;
+    private MongoDatabase database;
+    private MongoCollection<Document> events;
+    private MongoEventStorageEngine engine;
+
+    @BeforeAll
+    static void startServer() {
+        server = EmbeddedMongoServer.inMemory();
+        client = MongoClients.create(server.connectionString());
+    }
+
+    @AfterAll
+    static void stopServer() {
+        client.close();
+        server.close();
+    }
+
+    @BeforeEach
+    void setUp() {
+        database = client.getDatabase("engine");
+        database.drop();
+        events = database.getCollection(MongoEventStorageEngine.EVENTS);
+        engine = newEngine(60_000);
+    }
+
+    private MongoEventStorageEngine newEngine(long gapTimeoutMillis) {
+        JacksonSerializer serializer = JacksonSerializer.defaultSerializer();
+        return MongoEventStorageEngine.builder().database(database).eventSerializer(serializer)
+                                      .snapshotSerializer(serializer).batchSize(10)
+                                      .gapTimeoutMillis(gapTimeoutMillis).build();
+    }
+
+    private static DomainEventMessage<String> event(String aggregate, long sequence) {
+        return new GenericDomainEventMessage<>("Patient", aggregate, sequence, "payload-" + sequence,
+                                               MetaData.with("actor", "tester"));
+    }
+
+    @Test
+    void twoWritersRacingForTheSameSequenceOneWinsAndTheOtherStoresNothing() throws Exception {
+        MongoEventStorageEngine other = newEngine(60_000);
+        engine.appendEvents(event("race", 0));
+        int rounds = 200;
+        AtomicInteger conflicts = new AtomicInteger();
+        ConcurrentLinkedQueue<Throwable> unexpected = new ConcurrentLinkedQueue<>();
+        ExecutorService writers = Executors.newFixedThreadPool(2);
+        for (int seq = 1; seq <= rounds; seq++) {
+            CountDownLatch start = new CountDownLatch(1);
+            long sequence = seq;
+            List<java.util.concurrent.Future<?>> both = new ArrayList<>();
+            for (MongoEventStorageEngine writer : List.of(engine, other)) {
+                both.add(writers.submit(() -> {
+                    start.await();
+                    try {
+                        writer.appendEvents(event("race", sequence));
+                    } catch (ConcurrencyException e) {
+                        conflicts.incrementAndGet();
+                    } catch (Throwable t) {
+                        unexpected.add(t);
+                    }
+                    return null;
+                }));
+            }
+            start.countDown();
+            for (var f : both) {
+                f.get(10, TimeUnit.SECONDS);
+            }
+        }
+        writers.shutdown();
+
+        assertThat(unexpected).isEmpty();
+        assertThat(conflicts.get()).isEqualTo(rounds);
+        assertThat(events.countDocuments(Filters.eq("aggregateId", "race"))).isEqualTo(rounds + 1);
+        assertThat(engine.readEvents("race").asStream().map(DomainEventMessage::getSequenceNumber).toList())
+                .containsExactlyElementsOf(IntStream.rangeClosed(0, rounds).mapToObj(i -> (long) i).toList());
+        assertChainValid("race");
+    }
+
+    @Test
+    void aCommitIsAllOrNothingWhenALaterEventConflicts() {
+        engine.appendEvents(event("p", 0), event("p", 1));
+        newEngine(60_000).appendEvents(event("p", 3)); // another writer got to 3 first (a gap at 2 in this stream)
+        assertThatThrownBy(() -> engine.appendEvents(event("p", 2), event("p", 3)))
+                .isInstanceOf(ConcurrencyException.class);
+        assertThat(events.find(Filters.eq("aggregateId", "p")).map(d -> d.getLong("seq")).into(new ArrayList<>()))
+                .containsExactlyInAnyOrder(0L, 1L, 3L);
+    }
+
+    @Test
+    void aReusedAggregateIdentifierIsAStreamCreationConflict() {
+        engine.appendEvents(event("dup", 0));
+        assertThatThrownBy(() -> engine.appendEvents(event("dup", 0)))
+                .isInstanceOf(AggregateStreamCreationException.class);
+        assertThat(events.countDocuments(Filters.eq("aggregateId", "dup"))).isEqualTo(1);
+    }
+
+    @Test
+    void aLateEventFillsTheGapItsSlowWriterLeftAndIsDeliveredThen() {
+        engine.appendEvents(event("a", 0));
+        engine.appendEvents(event("b", 0));
+        engine.appendEvents(event("c", 0));
+        Document slow = events.findOneAndDelete(Filters.eq("_id", 2L)); // index 2 allocated, not yet written
+
+        List<? extends TrackedEventMessage<?>> first = engine.readEvents(null, false).toList();
+        assertThat(first).extracting(e -> ((DomainEventMessage<?>) e).getAggregateIdentifier()).containsExactly("a", "c");
+        GapAwareTrackingToken token = (GapAwareTrackingToken) first.get(1).trackingToken();
+        assertThat(token.getIndex()).isEqualTo(3);
+        assertThat(token.getGaps()).containsExactly(2L);
+
+        events.insertOne(slow);
+        List<? extends TrackedEventMessage<?>> late = engine.readEvents(token, false).toList();
+        assertThat(late).extracting(e -> ((DomainEventMessage<?>) e).getAggregateIdentifier()).containsExactly("b");
+        assertThat(((GapAwareTrackingToken) late.get(0).trackingToken()).getGaps()).isEmpty();
+    }
+
+    @Test
+    void aGapOlderThanTheTimeoutIsGivenUp() {
+        engine.appendEvents(event("a", 0));
+        engine.appendEvents(event("b", 0));
+        engine.appendEvents(event("c", 0));
+        engine.appendEvents(event("d", 0));
+        events.deleteOne(Filters.eq("_id", 2L));
+        TrackingToken afterC = engine.readEvents(null, false).toList().get(1).trackingToken();
+        assertThat(((GapAwareTrackingToken) afterC).getGaps()).containsExactly(2L);
+
+        // The event after the gap was stored long ago: whoever allocated index 2 is not coming back.
+        events.updateOne(Filters.eq("_id", 3L), Updates.set("recordedAt", Date.from(Instant.now().minusSeconds(120))));
+        List<? extends TrackedEventMessage<?>> next = engine.readEvents(afterC, false).toList();
+        assertThat(next).hasSize(1);
+        assertThat(((GapAwareTrackingToken) next.get(0).trackingToken()).getGaps()).isEmpty();
+    }
+
+    @Test
+    void trackingCrossesLongRunsOfUnusedIndexes() {
+        engine.appendEvents(event("a", 0));
+        // 55 allocations that never became events (failed appends), more than five read windows.
+        database.getCollection(MongoEventStorageEngine.COUNTERS)
+                .updateOne(Filters.eq("_id", "events"), Updates.inc("value", 55L));
+        engine.appendEvents(event("b", 0));
+        assertThat(engine.readEvents(null, false).map(e -> ((DomainEventMessage<?>) e).getAggregateIdentifier()))
+                .containsExactly("a", "b");
+    }
+
+    @Test
+    void everyDomainEventIsChainedToThePreviousOneOfItsStream() {
+        engine.appendEvents(event("chain", 0), event("chain", 1));
+        engine.appendEvents(event("other", 0));
+        newEngine(60_000).appendEvents(event("chain", 2)); // a fresh engine reads the previous hash from the store
+        engine.appendEvents(event("chain", 3));
+        assertChainValid("chain");
+
+        Document first = events.find(Filters.eq("streamKey", "chain/0")).first();
+        assertThat(first.getString("previousHash")).isEqualTo(EventHashChain.GENESIS);
+        assertThat(first.getString("hash")).matches("[0-9a-f]{64}");
+    }
+
+    @Test
+    void theChainBreaksWhereAStoredEventWasAltered() {
+        engine.appendEvents(event("t", 0), event("t", 1), event("t", 2));
+        events.updateOne(Filters.eq("streamKey", "t/1"), Updates.set("payload", "\"payload-x\""));
+        List<Document> stream = events.find(Filters.eq("aggregateId", "t")).sort(Sorts.ascending("seq"))
+                                      .into(new ArrayList<>());
+        assertThat(EventHashChain.hashOf(stream.get(0).getString("previousHash"), stream.get(0)))
+                .isEqualTo(stream.get(0).getString("hash"));
+        assertThat(EventHashChain.hashOf(stream.get(1).getString("previousHash"), stream.get(1)))
+                .isNotEqualTo(stream.get(1).getString("hash"));
+    }
+
+    @Test
+    void readsLongStreamsInOrderAndKnowsTheirLastSequence() {
+        List<DomainEventMessage<?>> many = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            many.add(event("long", i));
+        }
+        engine.appendEvents(many);
+        assertThat(engine.readEvents("long").asStream().map(DomainEventMessage::getSequenceNumber).toList())
+                .containsExactlyElementsOf(IntStream.range(0, 300).mapToObj(i -> (long) i).toList());
+        assertThat(engine.readEvents("long", 295).asStream().count()).isEqualTo(5);
+        assertThat(engine.lastSequenceNumberFor("long")).contains(299L);
+        assertThat(engine.lastSequenceNumberFor("none")).isEmpty();
+        engine.appendEvents(event("one", 0));
+        assertThat(engine.lastSequenceNumberFor("one")).contains(0L);
+    }
+
+    @Test
+    void storesMetadataAndPayloadAsReadableJson() {
+        engine.appendEvents(event("json", 0));
+        Document stored = events.find(Filters.eq("streamKey", "json/0")).first();
+        assertThat(stored.getString("payload")).isEqualTo("\"payload-0\"");
+        assertThat(stored.getString("metaData")).contains("\"actor\":\"tester\"");
+        assertThat(stored.getString("aggregateType")).isEqualTo("Patient");
+        assertThat(stored.get("recordedAt")).isInstanceOf(Date.class);
+        assertThat(engine.readEvents("json").next().getMetaData()).containsEntry("actor", "tester");
+    }
+
+    private void assertChainValid(String aggregate) {
+        String previous = EventHashChain.GENESIS;
+        for (Document stored : events.find(Filters.eq("aggregateId", aggregate)).sort(Sorts.ascending("seq"))) {
+            assertThat(stored.getString("previousHash")).isEqualTo(previous);
+            assertThat(EventHashChain.hashOf(previous, stored)).isEqualTo(stored.getString("hash"));
+            previous = stored.getString("hash");
+        }
+    }
+
+}
