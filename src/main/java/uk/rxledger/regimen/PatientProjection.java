@@ -107,6 +107,7 @@ public class PatientProjection {
         patients.update(event.patientId(), seq, view -> view.line(event.lineId()).ifPresent(line -> {
             line.unitsPerDose = event.unitsPerDose();
             line.dosesPerDay = event.dosesPerDay();
+            line.doses.add(dose(event.changedOn(), event.unitsPerDose(), event.dosesPerDay()));
         }));
     }
 
@@ -175,6 +176,15 @@ public class PatientProjection {
         line.startedOn = startedOn;
         line.indication = indication;
         line.prescriber = prescriber;
+        line.doses.add(dose(startedOn, unitsPerDose, dosesPerDay));
         return line;
+    }
+
+    private static PatientView.DoseEntry dose(java.time.LocalDate from, double unitsPerDose, double dosesPerDay) {
+        PatientView.DoseEntry dose = new PatientView.DoseEntry();
+        dose.from = from;
+        dose.unitsPerDose = unitsPerDose;
+        dose.dosesPerDay = dosesPerDay;
+        return dose;
     }
 }

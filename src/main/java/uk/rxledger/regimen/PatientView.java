@@ -52,9 +52,21 @@ public class PatientView extends ProjectedDocument {
         public String prescriber;
         public LocalDate lastDispensedOn;
         public double unitsDispensed;
+        /** Every dose of the line in date order: the starting dose, then each change. */
+        public List<DoseEntry> doses = new ArrayList<>();
         /** The line this one replaced, or the one that replaced it. */
         public String switchedFromLineId;
         public String switchedToLineId;
+
+        public double dailyUnits() {
+            return unitsPerDose * dosesPerDay;
+        }
+    }
+
+    public static class DoseEntry {
+        public LocalDate from;
+        public double unitsPerDose;
+        public double dosesPerDay;
 
         public double dailyUnits() {
             return unitsPerDose * dosesPerDay;
