@@ -8,5 +8,5 @@ import java.time.LocalDate;
 @Revision("1")
 public record AdherenceChecked(String patientId, String lineId, LocalDate checkedOn, AdherenceMethod method,
                                LocalDate periodStart, LocalDate periodEnd, Double unitsRemaining,
-                               Double dosesMissedPerWeek, double adherence, boolean adherent) {
+                               Double dosesMissedPerWeek, double adherence, boolean adherent) implements PatientEvent {
 }

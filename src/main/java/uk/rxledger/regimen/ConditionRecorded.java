@@ -6,5 +6,5 @@ import java.time.LocalDate;
 
 /** A coded condition was recorded, optionally already resolved. */
 @Revision("1")
-public record ConditionRecorded(String patientId, Condition condition, LocalDate recordedOn, LocalDate resolvedOn) {
+public record ConditionRecorded(String patientId, Condition condition, LocalDate recordedOn, LocalDate resolvedOn) implements PatientEvent {
 }

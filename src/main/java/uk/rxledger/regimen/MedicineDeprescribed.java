@@ -7,5 +7,5 @@ import java.time.LocalDate;
 /** A line was stopped (DEPRESCRIBED). */
 @Revision("1")
 public record MedicineDeprescribed(String patientId, String lineId, String medicineCode, LocalDate stoppedOn,
-                                   DeprescribeReason reason, Double unusedQuantity, String taperPlan) {
+                                   DeprescribeReason reason, Double unusedQuantity, String taperPlan) implements PatientEvent {
 }

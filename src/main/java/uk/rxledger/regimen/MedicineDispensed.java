@@ -6,5 +6,5 @@ import java.time.LocalDate;
 
 /** Units of a line's product were dispensed. */
 @Revision("1")
-public record MedicineDispensed(String patientId, String lineId, double quantity, LocalDate dispensedOn) {
+public record MedicineDispensed(String patientId, String lineId, double quantity, LocalDate dispensedOn) implements PatientEvent {
 }

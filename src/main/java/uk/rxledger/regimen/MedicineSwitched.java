@@ -8,5 +8,5 @@ import java.time.LocalDate;
 @Revision("1")
 public record MedicineSwitched(String patientId, String lineId, String fromMedicineCode, String newLineId,
                                String toMedicineCode, double unitsPerDose, double dosesPerDay, LocalDate switchedOn,
-                               SwitchReason reason, Double unusedQuantity) {
+                               SwitchReason reason, Double unusedQuantity) implements PatientEvent {
 }

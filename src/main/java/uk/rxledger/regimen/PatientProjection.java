@@ -164,6 +164,49 @@ public class PatientProjection {
         });
     }
 
+    @EventHandler
+    void on(AlertRaised event, @SequenceNumber long seq) {
+        patients.update(event.patientId(), seq, view -> {
+            AlertFinding finding = event.finding();
+            PatientView.AlertView alert = new PatientView.AlertView();
+            alert.id = event.alertId();
+            alert.status = AlertStatus.OPEN;
+            alert.ruleCode = finding.ruleCode();
+            alert.ruleVersion = finding.ruleVersion();
+            alert.title = finding.title();
+            alert.source = finding.source();
+            alert.category = finding.category();
+            alert.severity = finding.severity();
+            alert.evidenceUrl = finding.evidenceUrl();
+            alert.message = finding.message();
+            alert.recommendation = finding.recommendation();
+            alert.lineIds = new java.util.ArrayList<>(finding.lineIds());
+            alert.conditions = new java.util.ArrayList<>(finding.conditions());
+            alert.observations = new java.util.ArrayList<>(finding.observations());
+            alert.raisedOn = event.raisedOn();
+            view.alerts.add(alert);
+        });
+    }
+
+    @EventHandler
+    void on(AlertResolved event, @SequenceNumber long seq) {
+        patients.update(event.patientId(), seq, view -> view.alert(event.alertId()).ifPresent(alert -> {
+            alert.status = AlertStatus.RESOLVED;
+            alert.resolvedOn = event.resolvedOn();
+        }));
+    }
+
+    @EventHandler
+    void on(AlertAnswered event, @SequenceNumber long seq) {
+        patients.update(event.patientId(), seq, view -> view.alert(event.alertId()).ifPresent(alert -> {
+            alert.status = event.decision() == AlertDecision.ACCEPTED ? AlertStatus.ACCEPTED : AlertStatus.DECLINED;
+            alert.decision = event.decision();
+            alert.responseReason = event.reason();
+            alert.respondedOn = event.respondedOn();
+            alert.respondedBy = event.respondedBy();
+        }));
+    }
+
     private static PatientView.LineView newLine(String lineId, String medicineCode, double unitsPerDose,
                                                 double dosesPerDay, java.time.LocalDate startedOn, String indication,
                                                 String prescriber) {

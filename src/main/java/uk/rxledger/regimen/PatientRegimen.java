@@ -46,6 +46,24 @@ public class PatientRegimen {
     private LocalDate birthDate;
     private int linesOpened;
     private Map<String, LineState> lines = new HashMap<>();
+    private int alertsRaised;
+    /** Alerts by id: their key (rule + lines), status and when they were raised. */
+    private Map<String, AlertState> alerts = new HashMap<>();
+    /** Declined alert keys and when they were declined: not raised again for {@link #DECLINE_SUPPRESSION_DAYS}. */
+    private Map<String, LocalDate> declined = new HashMap<>();
+
+    /** A declined alert is not raised again for the same rule and the same lines for this many days. */
+    public static final int DECLINE_SUPPRESSION_DAYS = 180;
+
+    record AlertState(String key, AlertStatus status, LocalDate raisedOn) {
+        boolean active() {
+            return status == AlertStatus.OPEN || status == AlertStatus.ACCEPTED;
+        }
+
+        AlertState with(AlertStatus next) {
+            return new AlertState(key, next, raisedOn);
+        }
+    }
 
     /** A line as the aggregate needs it; a record so that snapshots serialise without ceremony. */
     record LineState(String medicineCode, LocalDate startedOn, boolean active, List<Dose> doses,
@@ -225,6 +243,55 @@ public class PatientRegimen {
         return recorded(null);
     }
 
+    @CommandHandler
+    public Recorded handle(RegimenCommands.ReconcileAlerts command) {
+        Map<String, AlertFinding> holding = new java.util.LinkedHashMap<>();
+        command.findings().forEach(f -> holding.putIfAbsent(f.key(), f));
+        List<String> stopped = alerts.entrySet().stream()
+                .filter(e -> e.getValue().active() && !holding.containsKey(e.getValue().key()))
+                .map(Map.Entry::getKey).sorted().toList();
+        stopped.forEach(id -> apply(new AlertResolved(patientId, id, command.evaluatedOn())));
+        java.util.Set<String> active = new java.util.HashSet<>();
+        alerts.values().stream().filter(AlertState::active).forEach(a -> active.add(a.key()));
+        int next = alertsRaised;
+        for (AlertFinding finding : holding.values()) {
+            if (active.contains(finding.key()) || suppressed(finding.key(), command.evaluatedOn())) {
+                continue;
+            }
+            apply(new AlertRaised(patientId, "A" + (++next), finding, command.evaluatedOn()));
+        }
+        return recorded(null);
+    }
+
+    private boolean suppressed(String key, LocalDate on) {
+        LocalDate declinedOn = declined.get(key);
+        return declinedOn != null && on.isBefore(declinedOn.plusDays(DECLINE_SUPPRESSION_DAYS));
+    }
+
+    @CommandHandler
+    public Recorded handle(RegimenCommands.RespondToAlert command, Clock clock) {
+        AlertState alert = command.alertId() == null ? null : alerts.get(command.alertId());
+        if (alert == null) {
+            throw reject("ALERT_NOT_FOUND", "alertId", "The patient has no alert " + command.alertId());
+        }
+        if (alert.status() != AlertStatus.OPEN) {
+            throw reject("ALERT_NOT_OPEN", "alertId", "Alert " + command.alertId() + " is already "
+                    + alert.status().name().toLowerCase(java.util.Locale.ROOT));
+        }
+        if (command.decision() == AlertDecision.DECLINED && (command.reason() == null || command.reason().isBlank())) {
+            throw reject("MISSING_FIELD", "reason", "Declining an alert needs a reason");
+        }
+        RegimenValidation.text("reason", command.reason());
+        RegimenValidation.notInFuture("respondedOn", command.respondedOn(), clock);
+        if (command.respondedOn().isBefore(alert.raisedOn())) {
+            throw reject("INVALID_DATE", "respondedOn", "The alert was raised on " + alert.raisedOn());
+        }
+        apply(new AlertAnswered(patientId, command.alertId(), command.decision(),
+                                command.reason() == null ? null : command.reason().strip(), command.respondedOn(),
+                                command.respondedBy()));
+        return recorded(null);
+    }
+
     // ------------------------------------------------------------------ state
 
     @EventSourcingHandler
@@ -260,6 +327,26 @@ public class PatientRegimen {
     @EventSourcingHandler
     void on(MedicineDeprescribed event) {
         lines.computeIfPresent(event.lineId(), (id, line) -> line.ended());
+    }
+
+    @EventSourcingHandler
+    void on(AlertRaised event) {
+        alertsRaised++;
+        alerts.put(event.alertId(), new AlertState(event.finding().key(), AlertStatus.OPEN, event.raisedOn()));
+    }
+
+    @EventSourcingHandler
+    void on(AlertResolved event) {
+        alerts.computeIfPresent(event.alertId(), (id, alert) -> alert.with(AlertStatus.RESOLVED));
+    }
+
+    @EventSourcingHandler
+    void on(AlertAnswered event) {
+        AlertStatus status = event.decision() == AlertDecision.ACCEPTED ? AlertStatus.ACCEPTED : AlertStatus.DECLINED;
+        AlertState alert = alerts.computeIfPresent(event.alertId(), (id, a) -> a.with(status));
+        if (alert != null && status == AlertStatus.DECLINED) {
+            declined.put(alert.key(), event.respondedOn());
+        }
     }
 
     private void openLine(String lineId, String medicineCode, LocalDate startedOn, double unitsPerDose,

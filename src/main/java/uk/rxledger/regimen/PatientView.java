@@ -25,6 +25,7 @@ public class PatientView extends ProjectedDocument {
     public List<LineView> lines = new ArrayList<>();
     public List<AdherenceCheckView> adherenceChecks = new ArrayList<>();
     public List<ReviewView> reviews = new ArrayList<>();
+    public List<AlertView> alerts = new ArrayList<>();
 
     public static class ConditionEntry {
         public Condition condition;
@@ -88,6 +89,41 @@ public class PatientView extends ProjectedDocument {
         public String reviewer;
         public ReviewKind kind;
         public String notes;
+    }
+
+    public static class AlertView {
+        public String id;
+        public AlertStatus status;
+        public String ruleCode;
+        public String ruleVersion;
+        public String title;
+        public String source;
+        public String category;
+        public String severity;
+        public String evidenceUrl;
+        public String message;
+        public String recommendation;
+        public List<String> lineIds = new ArrayList<>();
+        public List<String> conditions = new ArrayList<>();
+        public List<String> observations = new ArrayList<>();
+        public LocalDate raisedOn;
+        public LocalDate resolvedOn;
+        public AlertDecision decision;
+        public String responseReason;
+        public LocalDate respondedOn;
+        public String respondedBy;
+
+        public boolean open() {
+            return status == AlertStatus.OPEN;
+        }
+    }
+
+    public Optional<AlertView> alert(String alertId) {
+        return alerts.stream().filter(a -> a.id.equals(alertId)).findFirst();
+    }
+
+    public List<AlertView> openAlerts() {
+        return alerts.stream().filter(AlertView::open).toList();
     }
 
     public Optional<LineView> line(String lineId) {

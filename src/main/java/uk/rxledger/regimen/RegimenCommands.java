@@ -52,6 +52,18 @@ public final class RegimenCommands {
                                            String reviewer, ReviewKind kind, String notes) {
     }
 
+    /**
+     * The complete set of rules that hold for the patient on {@code evaluatedOn}: raises what is new, resolves what
+     * no longer holds. Idempotent: the same findings twice change nothing the second time.
+     */
+    public record ReconcileAlerts(@TargetAggregateIdentifier String patientId, LocalDate evaluatedOn,
+                                  java.util.List<AlertFinding> findings) {
+    }
+
+    public record RespondToAlert(@TargetAggregateIdentifier String patientId, String alertId, AlertDecision decision,
+                                 String reason, LocalDate respondedOn, String respondedBy) {
+    }
+
     /** What a command changed: the stream's sequence after it (to wait for read models) and the line it touched. */
     public record Recorded(long sequence, String lineId) {
     }

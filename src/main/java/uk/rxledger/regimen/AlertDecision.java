@@ -1,0 +1,5 @@
+package uk.rxledger.regimen;
+
+public enum AlertDecision {
+    ACCEPTED, DECLINED
+}
