@@ -20,7 +20,8 @@ public class ProjectionBatchInterceptor implements MessageHandlerInterceptor<Eve
 
     private static final String FLUSHES = ProjectionBatchInterceptor.class.getName() + "/flushes";
 
-    static void register(UnitOfWork<?> root, Runnable flush) {
+    /** Runs {@code flush} once the batch of {@code root} has handled its last event (before its token is stored). */
+    public static void register(UnitOfWork<?> root, Runnable flush) {
         root.<List<Runnable>>getOrComputeResource(FLUSHES, k -> new ArrayList<>()).add(flush);
     }
 

@@ -176,7 +176,7 @@ public class PatientRegimen {
         }
         requirePositive("unitsPerDose", command.unitsPerDose());
         requirePositive("dosesPerDay", command.dosesPerDay());
-        onOrAfterStart("switchedOn", command.switchedOn(), line, clock);
+        onOrAfterLastActivity("switchedOn", command.switchedOn(), line, clock);
         RegimenValidation.requireNonNegative("unusedQuantity", command.unusedQuantity());
         String newLineId = "L" + (linesOpened + 1);
         apply(new MedicineSwitched(patientId, command.lineId(), line.medicineCode(), newLineId, to.code(),
@@ -188,7 +188,7 @@ public class PatientRegimen {
     @CommandHandler
     public Recorded handle(DeprescribeMedicine command, Clock clock) {
         LineState line = activeLine(command.lineId());
-        onOrAfterStart("stoppedOn", command.stoppedOn(), line, clock);
+        onOrAfterLastActivity("stoppedOn", command.stoppedOn(), line, clock);
         RegimenValidation.requireNonNegative("unusedQuantity", command.unusedQuantity());
         RegimenValidation.text("taperPlan", command.taperPlan());
         apply(new MedicineDeprescribed(patientId, command.lineId(), line.medicineCode(), command.stoppedOn(),
@@ -382,6 +382,18 @@ public class PatientRegimen {
         RegimenValidation.notInFuture(field, date, clock);
         if (date.isBefore(birthDate)) {
             throw reject("INVALID_DATE", field, "The date is before the patient's date of birth");
+        }
+    }
+
+    /** A line cannot end before something already recorded on it: its last dispensing or dose change. */
+    private void onOrAfterLastActivity(String field, LocalDate date, LineState line, Clock clock) {
+        onOrAfterStart(field, date, line, clock);
+        LocalDate lastDose = line.history().latest().from();
+        LocalDate lastDispensing = line.dispensings().stream().map(Dispensing::dispensedOn)
+                .max(LocalDate::compareTo).orElse(line.startedOn());
+        LocalDate last = lastDose.isAfter(lastDispensing) ? lastDose : lastDispensing;
+        if (date.isBefore(last)) {
+            throw reject("INVALID_DATE", field, "The line has a dispensing or dose change recorded on " + last);
         }
     }
 

@@ -116,6 +116,35 @@ public class PatientView extends ProjectedDocument {
         public boolean open() {
             return status == AlertStatus.OPEN;
         }
+
+        /** The alert as it was raised. */
+        public static AlertView raised(AlertRaised event) {
+            AlertFinding finding = event.finding();
+            AlertView alert = new AlertView();
+            alert.id = event.alertId();
+            alert.status = AlertStatus.OPEN;
+            alert.ruleCode = finding.ruleCode();
+            alert.ruleVersion = finding.ruleVersion();
+            alert.title = finding.title();
+            alert.source = finding.source();
+            alert.category = finding.category();
+            alert.severity = finding.severity();
+            alert.evidenceUrl = finding.evidenceUrl();
+            alert.message = finding.message();
+            alert.recommendation = finding.recommendation();
+            alert.lineIds = new ArrayList<>(finding.lineIds());
+            alert.conditions = new ArrayList<>(finding.conditions());
+            alert.observations = new ArrayList<>(finding.observations());
+            alert.raisedOn = event.raisedOn();
+            return alert;
+        }
+    }
+
+    /** Anticholinergic burden: the sum of the ACB scores of the active lines' products. */
+    public int acbTotal(uk.rxledger.catalogue.Catalogue catalogue) {
+        return activeLines().stream()
+                .mapToInt(l -> catalogue.find(l.medicineCode).map(uk.rxledger.catalogue.Medicine::acbScore).orElse(0))
+                .sum();
     }
 
     public Optional<AlertView> alert(String alertId) {

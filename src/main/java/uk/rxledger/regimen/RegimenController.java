@@ -257,6 +257,16 @@ public class RegimenController {
     }
 
     @SchemaMapping(typeName = "Patient")
+    public int activeMedicineCount(PatientView patient) {
+        return patient.activeLines().size();
+    }
+
+    @SchemaMapping(typeName = "Patient")
+    public int acbTotal(PatientView patient) {
+        return patient.acbTotal(catalogue);
+    }
+
+    @SchemaMapping(typeName = "Patient")
     public Double latestAdherence(PatientView patient) {
         return patient.latestAdherence();
     }

@@ -63,8 +63,12 @@ final class RegimenValidation {
         }
     }
 
-    /** A 10-digit id with a valid NHS number modulus-11 check digit is taken to be an NHS number. */
+    /**
+     * A 10-digit id with a valid NHS number modulus-11 check digit is taken to be an NHS number, also when written
+     * with the usual separators (943 476 5919, 943-476-5919).
+     */
     static boolean isNhsNumber(String id) {
+        id = id.replaceAll("[\\s.-]", "");
         if (!TEN_DIGITS.matcher(id).matches()) {
             return false;
         }

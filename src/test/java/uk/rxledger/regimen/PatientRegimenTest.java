@@ -784,6 +784,41 @@ class PatientRegimenTest {
         }
 
         @Test
+        void refillRecordCountsEachDispensingAtTheDoseInForceOnItsDate() {
+            // 03-01 x15 at 1 a day covers 03-01..03-15; dose 1 x 2 from 03-16; 03-16 x30 at 2 a day covers
+            // 03-16..03-30 (15 days); period March (31 days): 30/31 = 0.968 -> adherent
+            History history = History.withOmeprazole()
+                    .dispensed("L1", 15, date("2026-03-01"))
+                    .doseChanged("L1", 1, 2, date("2026-03-16"), 1, 1)
+                    .dispensed("L1", 30, date("2026-03-16"));
+            LocalDate march31 = date("2026-03-31");
+            accepted(history, check(AdherenceMethod.REFILL_RECORD, from, march31, checkedOn, null, null),
+                     new AdherenceChecked(PATIENT, "L1", checkedOn, AdherenceMethod.REFILL_RECORD, from, march31,
+                                          null, null, 30.0 / 31, true),
+                     new Recorded(5, "L1"));
+        }
+
+        @Test
+        void refillRecordWithoutDispensingsIsZero() {
+            accepted(History.withOmeprazole(), check(AdherenceMethod.REFILL_RECORD, from, to, checkedOn, null, null),
+                     new AdherenceChecked(PATIENT, "L1", checkedOn, AdherenceMethod.REFILL_RECORD, from, to, null,
+                                          null, 0.0, false),
+                     new Recorded(2, "L1"));
+        }
+
+        @Test
+        void rejectsASelfReportWithNegativeDosesMissed() {
+            rejected(twoMonthlySupplies(), check(AdherenceMethod.SELF_REPORT, from, to, checkedOn, null, -1.0),
+                     "INVALID_QUANTITY", "dosesMissedPerWeek");
+        }
+
+        @Test
+        void rejectsAPeriodEndingInTheFuture() {
+            rejected(twoMonthlySupplies(), check(AdherenceMethod.REFILL_RECORD, from, TOMORROW, TOMORROW, null, null),
+                     "INVALID_DATE", "periodEnd");
+        }
+
+        @Test
         void rejectsAPillCountWithoutUnitsRemaining() {
             rejected(twoMonthlySupplies(), check(AdherenceMethod.PILL_COUNT, from, to, checkedOn, null, null),
                      "MISSING_FIELD", "unitsRemaining");
