@@ -228,7 +228,8 @@ public class PatientRegimen {
         };
         apply(new AdherenceChecked(patientId, command.lineId(), command.checkedOn(), command.method(),
                                    command.periodStart(), command.periodEnd(), command.unitsRemaining(),
-                                   command.dosesMissedPerWeek(), adherence, Adherence.adherent(adherence)));
+                                   command.dosesMissedPerWeek(), adherence, Adherence.adherent(adherence),
+                                   Adherence.ADHERENT_THRESHOLD));
         return recorded(command.lineId());
     }
 

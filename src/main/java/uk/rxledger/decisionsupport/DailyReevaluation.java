@@ -1,0 +1,82 @@
+package uk.rxledger.decisionsupport;
+
+import com.mongodb.MongoWriteException;
+import com.mongodb.ErrorCategory;
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.MongoDatabase;
+import org.bson.Document;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+import uk.rxledger.regimen.PatientProjection;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+
+import java.util.Date;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Re-evaluates every patient once a day: rules start to hold as time passes (a benzodiazepine reaching 4 weeks, a
+ * monitoring test falling out of its window, a review turning 365 days old) without any event. One instance runs it:
+ * the first to insert the day's record in {@code jobs}.
+ */
+@Component
+public class DailyReevaluation {
+
+    private static final Logger log = LoggerFactory.getLogger(DailyReevaluation.class);
+
+    /** What a run did. */
+    public record Run(String runId, LocalDate date, int patientsEvaluated, Instant startedAt, Instant finishedAt) {
+    }
+
+    private final PatientProjection patients;
+    private final AlertEvaluator evaluator;
+    private final WorklistProjection worklist;
+    private final MongoCollection<Document> jobs;
+    private final Clock clock;
+
+    public DailyReevaluation(PatientProjection patients, AlertEvaluator evaluator, WorklistProjection worklist,
+                             MongoDatabase database, Clock clock) {
+        this.patients = patients;
+        this.evaluator = evaluator;
+        this.worklist = worklist;
+        this.jobs = database.getCollection("jobs");
+        this.clock = clock;
+    }
+
+    @Scheduled(cron = "${rxledger.decision-support.daily-cron:0 30 2 * * *}", zone = "Europe/London")
+    void scheduled() {
+        LocalDate today = LocalDate.now(clock);
+        try {
+            jobs.insertOne(new Document("_id", "daily-evaluation/" + today).append("startedAt", Date.from(clock.instant())));
+        } catch (MongoWriteException e) {
+            if (e.getError().getCategory() == ErrorCategory.DUPLICATE_KEY) {
+                return; // another instance runs today's evaluation
+            }
+            throw e;
+        }
+        Run run = runNow();
+        log.info("Daily re-evaluation of {} patients took {} ms", run.patientsEvaluated(),
+                 run.finishedAt().toEpochMilli() - run.startedAt().toEpochMilli());
+    }
+
+    /** Evaluates every patient now (also run on demand by an admin). */
+    public Run runNow() {
+        Instant started = clock.instant();
+        String runId = "daily-" + UUID.randomUUID();
+        List<String> ids = patients.allPatientIds();
+        int evaluated = 0;
+        for (String id : ids) {
+            if (evaluator.reconcile(id, -1, runId).isPresent()) {
+                patients.find(id).ifPresent(worklist::refresh);
+                evaluated++;
+            }
+        }
+        return new Run(runId, LocalDate.now(clock), evaluated, started, clock.instant());
+    }
+
+}
