@@ -12,7 +12,6 @@ import org.springframework.stereotype.Component;
 import uk.rxledger.regimen.PatientProjection;
 
 import java.time.Clock;
-import java.time.Instant;
 import java.time.LocalDate;
 
 import java.util.Date;
@@ -30,7 +29,8 @@ public class DailyReevaluation {
     private static final Logger log = LoggerFactory.getLogger(DailyReevaluation.class);
 
     /** What a run did. */
-    public record Run(String runId, LocalDate date, int patientsEvaluated, Instant startedAt, Instant finishedAt) {
+    public record Run(String runId, LocalDate date, int patientsEvaluated, java.time.OffsetDateTime startedAt,
+                      java.time.OffsetDateTime finishedAt, java.util.List<uk.rxledger.graphql.MutationError> errors) {
     }
 
     private final PatientProjection patients;
@@ -59,16 +59,16 @@ public class DailyReevaluation {
             }
             throw e;
         }
-        Run run = runNow();
+        Run run = runNow(null);
         log.info("Daily re-evaluation of {} patients took {} ms", run.patientsEvaluated(),
-                 run.finishedAt().toEpochMilli() - run.startedAt().toEpochMilli());
+                 java.time.Duration.between(run.startedAt(), run.finishedAt()).toMillis());
     }
 
-    /** Evaluates every patient now (also run on demand by an admin). */
-    public Run runNow() {
-        Instant started = clock.instant();
+    /** Evaluates every patient (of a practice, when given) now; also run on demand by an admin. */
+    public Run runNow(String practice) {
+        java.time.OffsetDateTime started = java.time.OffsetDateTime.now(clock);
         String runId = "daily-" + UUID.randomUUID();
-        List<String> ids = patients.allPatientIds();
+        List<String> ids = patients.allPatientIds(practice);
         int evaluated = 0;
         for (String id : ids) {
             if (evaluator.reconcile(id, -1, runId).isPresent()) {
@@ -76,7 +76,7 @@ public class DailyReevaluation {
                 evaluated++;
             }
         }
-        return new Run(runId, LocalDate.now(clock), evaluated, started, clock.instant());
+        return new Run(runId, LocalDate.now(clock), evaluated, started, java.time.OffsetDateTime.now(clock), List.of());
     }
 
 }

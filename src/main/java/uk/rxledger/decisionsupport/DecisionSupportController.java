@@ -47,9 +47,12 @@ public class DecisionSupportController {
     private final WorklistQuery worklist;
     private final AlertNotifications notifications;
     private final RuleSet rules;
+    private final DailyReevaluation daily;
 
     public DecisionSupportController(CommandDispatch commands, PatientProjection patients, AlertEvaluator evaluator,
-                                     WorklistQuery worklist, AlertNotifications notifications, RuleSet rules) {
+                                     WorklistQuery worklist, AlertNotifications notifications, RuleSet rules,
+                                     DailyReevaluation daily) {
+        this.daily = daily;
         this.commands = commands;
         this.patients = patients;
         this.evaluator = evaluator;
@@ -123,6 +126,14 @@ public class DecisionSupportController {
         patients.awaitSequence(input.patientId(), outcome.result().sequence(), Duration.ofSeconds(10));
         PatientView view = patients.find(input.patientId()).orElseThrow();
         return new RespondToAlertPayload(view.alert(input.alertId()).orElse(null), view, List.of());
+    }
+
+    record RunDailyEvaluationInput(String practice) {
+    }
+
+    @MutationMapping
+    public DailyReevaluation.Run runDailyEvaluation(@Argument RunDailyEvaluationInput input) {
+        return daily.runNow(input.practice() == null ? null : input.practice().strip().toUpperCase(java.util.Locale.ROOT));
     }
 
     // ------------------------------------------------------------------ worklist and rules

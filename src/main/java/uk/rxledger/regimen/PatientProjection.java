@@ -32,9 +32,11 @@ public class PatientProjection {
         return patients.find(patientId);
     }
 
-    /** Every registered patient's id (a scan: for daily jobs, not for requests). */
-    public java.util.List<String> allPatientIds() {
-        return patients.collection().withDocumentClass(org.bson.Document.class).find()
+    /** Every registered patient's id, of one practice when given (a scan: for daily jobs, not for requests). */
+    public java.util.List<String> allPatientIds(String practice) {
+        return patients.collection().withDocumentClass(org.bson.Document.class)
+                       .find(practice == null ? com.mongodb.client.model.Filters.empty()
+                                              : com.mongodb.client.model.Filters.eq("practice", practice))
                        .projection(new org.bson.Document("_id", 1)).map(d -> d.getString("_id"))
                        .into(new java.util.ArrayList<>());
     }
