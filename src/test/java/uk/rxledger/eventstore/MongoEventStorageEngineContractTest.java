@@ -1,13 +1,10 @@
 package uk.rxledger.eventstore;
 
-import com.mongodb.client.MongoClient;
-import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoDatabase;
 import org.axonframework.eventsourcing.eventstore.BatchingEventStorageEngineTest;
 import org.axonframework.serialization.json.JacksonSerializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import uk.rxledger.support.EmbeddedMongo;
 
 import java.util.function.UnaryOperator;
 
@@ -17,26 +14,11 @@ import java.util.function.UnaryOperator;
 class MongoEventStorageEngineContractTest
         extends BatchingEventStorageEngineTest<MongoEventStorageEngine, MongoEventStorageEngine.Builder> {
 
-    private static EmbeddedMongoServer server;
-    private static MongoClient client;
     private MongoDatabase database;
-
-    @BeforeAll
-    static void startServer() {
-        server = EmbeddedMongoServer.inMemory();
-        client = MongoClients.create(server.connectionString());
-    }
-
-    @AfterAll
-    static void stopServer() {
-        client.close();
-        server.close();
-    }
 
     @BeforeEach
     void setUp() {
-        database = client.getDatabase("contract");
-        database.drop();
+        database = EmbeddedMongo.freshDatabase("contract");
         setTestSubject(createEngine(b -> b));
     }
 

@@ -1,7 +1,5 @@
 package uk.rxledger.eventstore;
 
-import com.mongodb.client.MongoClient;
-import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
@@ -17,9 +15,8 @@ import org.axonframework.modelling.command.AggregateStreamCreationException;
 import org.axonframework.modelling.command.ConcurrencyException;
 import org.axonframework.serialization.json.JacksonSerializer;
 import org.bson.Document;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import uk.rxledger.support.EmbeddedMongo;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
@@ -44,28 +41,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 class MongoEventStorageEngineTest {
 
-    private static EmbeddedMongoServer server;
-    private static MongoClient client;
     private MongoDatabase database;
     private MongoCollection<Document> events;
     private MongoEventStorageEngine engine;
 
-    @BeforeAll
-    static void startServer() {
-        server = EmbeddedMongoServer.inMemory();
-        client = MongoClients.create(server.connectionString());
-    }
-
-    @AfterAll
-    static void stopServer() {
-        client.close();
-        server.close();
-    }
-
     @BeforeEach
     void setUp() {
-        database = client.getDatabase("engine");
-        database.drop();
+        database = EmbeddedMongo.freshDatabase("engine");
         events = database.getCollection(MongoEventStorageEngine.EVENTS);
         engine = newEngine(60_000);
     }

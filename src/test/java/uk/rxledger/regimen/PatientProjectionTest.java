@@ -1,12 +1,8 @@
 package uk.rxledger.regimen;
 
-import com.mongodb.client.MongoClient;
-import com.mongodb.client.MongoClients;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import uk.rxledger.support.EmbeddedMongo;
 import org.junit.jupiter.api.Test;
-import uk.rxledger.eventstore.EmbeddedMongoServer;
 import uk.rxledger.projection.ProjectionProgress;
 
 import java.time.LocalDate;
@@ -16,26 +12,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The patient read model applies each event once: redelivered or replayed events change nothing. */
 class PatientProjectionTest {
 
-    private static EmbeddedMongoServer server;
-    private static MongoClient client;
     private PatientProjection projection;
-
-    @BeforeAll
-    static void start() {
-        server = EmbeddedMongoServer.inMemory();
-        client = MongoClients.create(server.connectionString());
-    }
-
-    @AfterAll
-    static void stop() {
-        client.close();
-        server.close();
-    }
 
     @BeforeEach
     void setUp() {
-        client.getDatabase("projection").drop();
-        projection = new PatientProjection(client.getDatabase("projection"), new ProjectionProgress());
+        projection = new PatientProjection(EmbeddedMongo.freshDatabase("projection"), new ProjectionProgress());
     }
 
     @Test
