@@ -105,6 +105,29 @@ class MongoEventStorageEngineTest {
     }
 
     @Test
+    void concurrentWritersToDifferentStreamsAllSucceedWithUniqueGlobalIndexes() throws Exception {
+        int threads = 8;
+        int perThread = 300;
+        ExecutorService writers = Executors.newFixedThreadPool(threads);
+        List<java.util.concurrent.Future<?>> futures = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            String aggregate = "writer-" + t;
+            futures.add(writers.submit(() -> {
+                for (int seq = 0; seq < perThread; seq++) {
+                    engine.appendEvents(event(aggregate, seq));
+                }
+                return null;
+            }));
+        }
+        for (var future : futures) {
+            future.get(60, TimeUnit.SECONDS); // a duplicate allocation would surface here as a ConcurrencyException
+        }
+        writers.shutdown();
+        assertThat(events.countDocuments()).isEqualTo((long) threads * perThread);
+        assertThat(engine.readEvents(null, false).count()).isEqualTo((long) threads * perThread);
+    }
+
+    @Test
     void aCommitIsAllOrNothingWhenALaterEventConflicts() {
         engine.appendEvents(event("p", 0), event("p", 1));
         newEngine(60_000).appendEvents(event("p", 3)); // another writer got to 3 first (a gap at 2 in this stream)
