@@ -35,6 +35,7 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Primary;
+import org.springframework.scheduling.annotation.EnableScheduling;
 import uk.rxledger.projection.ProjectionBatchInterceptor;
 
 import java.time.Clock;
@@ -49,6 +50,7 @@ import java.util.concurrent.ScheduledExecutorService;
  * (no XStream), pooled streaming processors whose read-model writes are flushed before their tokens.
  */
 @Configuration(proxyBeanMethods = false)
+@EnableScheduling // the SegmentBalancer's rounds
 public class AxonConfiguration {
 
     /** Jackson for events, messages and tokens: JSON that auditors can read, no XStream. */
@@ -167,7 +169,7 @@ public class AxonConfiguration {
 
     @Bean
     ConfigurerModule eventProcessingDefaults(
-            @Value("${rxledger.processors.batch-size:200}") int batchSize,
+            @Value("${rxledger.processors.batch-size:500}") int batchSize,
             @Value("${rxledger.processors.segments:4}") int segments,
             @Value("${rxledger.processors.wakeup-ms:20}") long wakeup) {
         // Built from Axon's configuration rather than injected: the event store itself depends on that configuration.

@@ -26,6 +26,8 @@ import org.axonframework.eventsourcing.eventstore.BatchingEventStorageEngine;
 import org.axonframework.eventsourcing.eventstore.EventStoreException;
 import org.axonframework.serialization.SerializedObject;
 import org.axonframework.serialization.Serializer;
+import org.axonframework.serialization.upcasting.event.InitialEventRepresentation;
+import org.axonframework.serialization.upcasting.event.IntermediateEventRepresentation;
 import org.bson.Document;
 import org.bson.conversions.Bson;
 
@@ -237,22 +239,28 @@ public class MongoEventStorageEngine extends BatchingEventStorageEngine {
     @Override
     protected List<? extends DomainEventData<?>> fetchDomainEvents(String aggregateIdentifier,
                                                                    long firstSequenceNumber, int batchSize) {
-        List<DomainEventData<?>> result = new ArrayList<>();
-        long next = firstSequenceNumber;
-        int window = Math.min(FIRST_AGGREGATE_WINDOW, batchSize);
-        while (result.size() < batchSize) {
-            int size = Math.min(window, batchSize - result.size());
-            List<String> keys = new ArrayList<>(size);
-            for (long s = next; s < next + size; s++) {
-                keys.add(streamKey(aggregateIdentifier, s));
-            }
-            List<Document> found = events.find(in("streamKey", keys)).into(new ArrayList<>());
-            found.sort(Comparator.comparingLong(d -> d.get("seq", Number.class).longValue()));
+        return storedEventsFrom(aggregateIdentifier, firstSequenceNumber, batchSize).stream()
+                .map(MongoEventStorageEngine::toEntry).toList();
+    }
+
+    /**
+     * A stream's stored documents from {@code firstSequence} on, in sequence order, as they are in the store (not
+     * upcast): key windows of 16, 32, ... 256 {@code streamKey}s per round trip, stopping at the first missing
+     * sequence (the end of the stream) or after {@code maxCount} documents. Audit reads use it to see exactly what
+     * the aggregate is loaded from.
+     */
+    public List<Document> storedEventsFrom(String aggregateIdentifier, long firstSequence, int maxCount) {
+        List<Document> result = new ArrayList<>();
+        long next = firstSequence;
+        int window = Math.min(FIRST_AGGREGATE_WINDOW, maxCount);
+        while (result.size() < maxCount) {
+            int size = Math.min(window, maxCount - result.size());
+            List<Document> found = storedEvents(aggregateIdentifier, next, size);
             for (Document document : found) {
                 if (document.get("seq", Number.class).longValue() != next) {
                     return result; // sequences are contiguous: a hole is the end of the stream
                 }
-                result.add(toEntry(document));
+                result.add(document);
                 next++;
             }
             if (found.size() < size) {
@@ -261,6 +269,30 @@ public class MongoEventStorageEngine extends BatchingEventStorageEngine {
             window = Math.min(window * 2, MAX_AGGREGATE_WINDOW);
         }
         return result;
+    }
+
+    /**
+     * The stored documents of one key window, sequences {@code firstSequence .. firstSequence + count - 1}, in key
+     * order; missing sequences are simply absent (one {@code streamKey $in} round trip).
+     */
+    public List<Document> storedEvents(String aggregateIdentifier, long firstSequence, int count) {
+        Map<String, Long> positions = new LinkedHashMap<>();
+        for (long s = firstSequence; s < firstSequence + count; s++) {
+            positions.put(streamKey(aggregateIdentifier, s), s);
+        }
+        List<Document> found = events.find(in("streamKey", new ArrayList<>(positions.keySet())))
+                                     .into(new ArrayList<>());
+        found.sort(Comparator.comparingLong(d -> positions.get(d.getString("streamKey"))));
+        return found;
+    }
+
+    /**
+     * Stored documents of one stream (in sequence order) upcast by this engine's upcaster chain, as the aggregate and
+     * the processors read them; {@link #getEventSerializer()} deserialises their payloads.
+     */
+    public Stream<IntermediateEventRepresentation> upcast(List<Document> storedEvents) {
+        return upcasterChain.upcast(storedEvents.stream().map(MongoEventStorageEngine::toEntry)
+                                                .map(entry -> new InitialEventRepresentation(entry, getEventSerializer())));
     }
 
     @Override

@@ -14,8 +14,10 @@ import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventhandling.EventTrackerStatus;
 import org.axonframework.eventhandling.GenericDomainEventMessage;
 import org.axonframework.eventhandling.StreamingEventProcessor;
+import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
 import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.axonframework.messaging.MetaData;
+import org.axonframework.modelling.command.ConcurrencyException;
 import org.bson.Document;
 import org.bson.RawBsonDocument;
 import org.junit.jupiter.api.Test;
@@ -25,6 +27,7 @@ import org.springframework.boot.autoconfigure.mongo.MongoClientSettingsBuilderCu
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
 import uk.rxledger.ClockConfiguration;
 import uk.rxledger.catalogue.Catalogue;
 import uk.rxledger.catalogue.Medicine;
@@ -70,6 +73,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
 import static com.mongodb.client.model.Filters.eq;
+import static com.mongodb.client.model.Filters.in;
 import static uk.rxledger.bench.BenchStats.fmt;
 import static uk.rxledger.bench.BenchStats.pct;
 import static uk.rxledger.bench.BenchStats.times;
@@ -94,6 +98,7 @@ import static uk.rxledger.bench.BenchStats.times;
         "axon.axonserver.enabled=false",
         "logging.level.uk.rxledger=WARN"
 })
+@Import(BenchExperiments.class)
 class FoundationBenchmark {
 
     // ------------------------------------------------------------------ sizes (override with -Dbench.NAME=VALUE)
@@ -101,15 +106,18 @@ class FoundationBenchmark {
     private static final int ROUNDS = Integer.getInteger("bench.rounds", 5);
     private static final int SMALL = Integer.getInteger("bench.small", 10_000);
     private static final int LARGE = Integer.getInteger("bench.large", 100_000);
-    private static final int RAW_PER_ROUND = Integer.getInteger("bench.raw", 2_000);
-    private static final int SEQ_PER_ROUND = Integer.getInteger("bench.seq", 400);
-    private static final int PAR_PER_ROUND = Integer.getInteger("bench.par", 800);
+    private static final int RAW_PER_ROUND = Integer.getInteger("bench.raw", 3_000);
+    private static final int SEQ_PER_ROUND = Integer.getInteger("bench.seq", 500);
+    private static final int PAR_PER_ROUND = Integer.getInteger("bench.par", 1_000);
     private static final int THREADS = Integer.getInteger("bench.threads", 4);
     /** Patients per command thread; each command goes to the next patient of its thread's pool, round robin. */
     private static final int POOL = Integer.getInteger("bench.pool", 100);
     private static final int LARGE_REPLAY_ROUNDS = Integer.getInteger("bench.largeReplayRounds", ROUNDS);
     private static final boolean PROFILE = Boolean.parseBoolean(System.getProperty("bench.profile", "true"));
     private static final int EVENTS_PER_PATIENT = 10;
+    private static final int SMALL_WINDOW = 50;
+    private static final int COHORT = 500;
+    private static final int SCAN_BATCH = 1_000;
     private static final int PUBLISH_BATCH = 500;
 
     private static final double COMMAND_GOAL = 0.40;
@@ -138,6 +146,7 @@ class FoundationBenchmark {
     @Autowired MongoDatabase database;
     @Autowired EmbeddedMongoServer server;
     @Autowired Catalogue catalogue;
+    @Autowired EventStorageEngine storageEngine;
 
     @Value("${rxledger.eventstore.batch-size:500}") int eventStoreBatch;
     @Value("${rxledger.processors.batch-size:200}") int processorBatch;
@@ -146,6 +155,8 @@ class FoundationBenchmark {
     @Value("${rxledger.eventstore.fetch-delay-ms:250}") long fetchDelayMs;
     @Value("${rxledger.snapshot.threshold:100}") int snapshotThreshold;
     @Value("${rxledger.embedded-mongo.backend:H2}") String backend;
+    @Value("${axon.timeout.enabled:true}") boolean axonTimeouts;
+    @Value("${bench.experiment:none}") String experiment;
 
     private final ObjectMapper mapper = new ObjectMapper()
             .registerModule(new JavaTimeModule())
@@ -164,17 +175,23 @@ class FoundationBenchmark {
     private long patientsRegistered;
     private final Map<String, AtomicInteger> poolCursors = new HashMap<>();
     private final StringBuilder profiles = new StringBuilder();
+    private final List<String> stoppedProcessors = new ArrayList<>();
+    private final java.util.concurrent.atomic.AtomicLong conflicts = new java.util.concurrent.atomic.AtomicLong();
+    private volatile String firstConflict;
 
     /** Everything measured at one store size. */
     private static final class Stage {
         final String label;
         long storedAtStart;
         long storedAtEnd;
+        long headAtStart, headAtEnd;
+        long conflictsSeq, conflictsPar, conflictsAll;
         long fillMillis;
-        BenchStats raw, seq, par, seqPaused, replay, scan, scanJackson;
+        BenchStats raw, seq, par, seqPaused, replay, scan, scanJackson, window, smallWindow, engineRead;
+        BenchStats seqVsRaw, parVsRaw, replayVsJackson, replayVsScan;
         double[] seqLatency, parLatency;
-        Map<String, RoundTrips.Tally> seqTrips, parTrips, rawTrips, replayTrips;
-        long seqOps, parOps, rawOps, replayEvents;
+        Map<String, RoundTrips.Tally> seqTrips, parTrips, rawTrips, replayTrips, pausedTrips;
+        long seqOps, parOps, rawOps, replayEvents, pausedOps;
         double resetMillis;
         long readModelDocs, expectedDocs;
         double avgDocBytes, avgPayloadChars;
@@ -225,8 +242,24 @@ class FoundationBenchmark {
 
     // ------------------------------------------------------------------ phases
 
+    /**
+     * The foundation's figures are those of the event store, the command path and the patients projection: every
+     * other event processor (features added after the foundation, e.g. decision support, whose handlers send commands
+     * of their own) is shut down before anything is stored, so that the store's size and the background work stay
+     * what the benchmark says they are.
+     */
+    private void stopOtherProcessors() throws Exception {
+        for (var processor : processing.eventProcessors().values()) {
+            if (!processor.getName().equals(PatientProjection.PROCESSING_GROUP)) {
+                processor.shutdownAsync().get(2, TimeUnit.MINUTES);
+                stoppedProcessors.add(processor.getName());
+            }
+        }
+    }
+
     private void warmUp(ExecutorService pool) throws Exception {
         long t0 = System.nanoTime();
+        stopOtherProcessors();
         // Warm-up patients go through the real command path: that also tells the aggregate type and metadata shape.
         List<List<String>> pools = new ArrayList<>();
         for (int t = 0; t <= THREADS; t++) {
@@ -242,135 +275,177 @@ class FoundationBenchmark {
         }
         Document first = events.find(eq("streamKey", MongoEventStorageEngine.streamKey("W0-0000", 0))).first();
         aggregateType = first.getString("aggregateType");
-        sequentialRound(pools.get(0), 500, null);
+        sequentialRound(pools.get(0), 1, null);
         String started = "W0-0000";
         rawTemplate = events.find(eq("streamKey", MongoEventStorageEngine.streamKey(started, 1))).first();
         if (rawTemplate == null || !MedicineStarted.class.getName().equals(rawTemplate.getString("payloadType"))) {
             throw new IllegalStateException("Expected a MedicineStarted at " + started + "/1 but found " + rawTemplate);
         }
         rawEvents = database.getCollection("bench_raw_events");
-        rawEvents.drop();
         rawEvents.createIndex(Indexes.ascending("streamKey"), new IndexOptions().unique(true).name("streamKey"));
         rawEvents.createIndex(Indexes.ascending("eventId"), new IndexOptions().unique(true).name("eventId"));
-        rawRound(3_000);
-        parallelRound(pools.subList(1, THREADS + 1), 800, pool, null);
-        awaitCaughtUp(Duration.ofMinutes(2));
-        scanRound(false);
-        scanRound(true);
+        // Every measured path, twice, so that the JIT has compiled them before the 10k stage.
+        for (int i = 0; i < 2; i++) {
+            sequentialRound(pools.get(0), 300, null);
+            parallelRound(pools.subList(1, THREADS + 1), 400, pool, null);
+            awaitCaughtUp(Duration.ofMinutes(2));
+            stopProcessor();
+            sequentialRound(pools.get(0), 200, null);
+            processor().start();
+            awaitCaughtUp(Duration.ofMinutes(2));
+            rawRound(3_000);
+            scanRound(false);
+            scanRound(true);
+            windowRound(eventStoreBatch);
+            windowRound(SMALL_WINDOW);
+            engineReadRound();
+            replayRound(null);
+        }
         progress(String.format(Locale.ROOT, "warm-up done in %.1f s (aggregate type %s, %d events stored)",
                                (System.nanoTime() - t0) / 1e9, aggregateType, head()));
     }
 
-    private Stage stage(String label, int target, String prefix, ExecutorService pool, boolean warmUpReplay,
-                        int replayRounds) throws Exception {
+    /**
+     * Everything at one store size. The machine is shared, so the rounds of the figures that are compared with each
+     * other are interleaved (replay, scans, ... in round 1, then in round 2, ...; likewise raw insertOne and the
+     * commands): each ratio is the median of per-round ratios of figures taken seconds apart, under the same load.
+     */
+    private Stage stage(String label, int target, String prefix, ExecutorService pool, boolean warmUp, int readRounds)
+            throws Exception {
         Stage stage = new Stage(label);
+        long conflictsAtStart = conflicts.get();
         progress("stage " + label + ": filling to " + target + " events");
         stopProcessor();
         long t0 = System.nanoTime();
         List<String> benchPatients = fillTo(target, prefix);
         stage.fillMillis = (System.nanoTime() - t0) / 1_000_000;
-        stage.storedAtStart = head();
+        stage.storedAtStart = stored();
+        stage.headAtStart = head();
         stage.expectedDocs = patientsRegistered;
         progress(String.format(Locale.ROOT, "stage %s: %d events stored (fill %.1f s)", label, stage.storedAtStart,
                                stage.fillMillis / 1e3));
         measureDocumentSizes(stage);
 
-        // (3) replay: every round rebuilds the whole patients read model from the tail of the stream.
-        if (warmUpReplay) {
+        // (3) reads: the replay (stop, resetTokens, start, wait for every segment to reach the head), the raw scans
+        // and the diagnostics, round by round.
+        if (warmUp) {
             replayRound(null);
         }
-        List<Double> replays = new ArrayList<>();
-        Map<String, RoundTrips.Tally> before = RoundTrips.INSTANCE.snapshot();
+        List<Double> replays = new ArrayList<>(), scans = new ArrayList<>(), jacksonScans = new ArrayList<>();
+        List<Double> windows = new ArrayList<>(), smallWindows = new ArrayList<>(), engineReads = new ArrayList<>();
+        Map<String, RoundTrips.Tally> replayTrips = new java.util.TreeMap<>();
         double resetTotal = 0;
-        for (int r = 0; r < replayRounds; r++) {
+        for (int r = 0; r < readRounds; r++) {
             double[] reset = new double[1];
+            Map<String, RoundTrips.Tally> before = RoundTrips.INSTANCE.snapshot();
             replays.add(replayRound(reset));
+            add(replayTrips, RoundTrips.since(before, RoundTrips.INSTANCE.snapshot()));
             resetTotal += reset[0];
-        }
-        stage.replayTrips = RoundTrips.since(before, RoundTrips.INSTANCE.snapshot());
-        stage.replayEvents = stage.storedAtStart * replayRounds;
-        stage.replay = BenchStats.of(replays);
-        stage.resetMillis = resetTotal / replayRounds;
-        stage.readModelDocs = database.getCollection(PatientProjection.COLLECTION).countDocuments();
-        progress("stage " + label + ": replay events/s " + stage.replay.rounds());
-
-        // raw scans of the same events collection
-        scanRound(false);
-        List<Double> scans = new ArrayList<>();
-        for (int r = 0; r < ROUNDS; r++) {
             scans.add(scanRound(false));
-        }
-        stage.scan = BenchStats.of(scans);
-        scanRound(true);
-        List<Double> jacksonScans = new ArrayList<>();
-        for (int r = 0; r < ROUNDS; r++) {
             jacksonScans.add(scanRound(true));
+            windows.add(windowRound(eventStoreBatch));
+            smallWindows.add(windowRound(SMALL_WINDOW));
+            engineReads.add(engineReadRound());
+            progress(String.format(Locale.ROOT, "stage %s read round %d: replay %s events/s, scan %s, scan+Jackson %s, "
+                                   + "$in %d %s, $in %d %s, engine %s", label, r + 1, fmt(replays.get(r)),
+                                   fmt(scans.get(r)), fmt(jacksonScans.get(r)), eventStoreBatch, fmt(windows.get(r)),
+                                   SMALL_WINDOW, fmt(smallWindows.get(r)), fmt(engineReads.get(r))));
         }
+        stage.replay = BenchStats.of(replays);
+        stage.scan = BenchStats.of(scans);
         stage.scanJackson = BenchStats.of(jacksonScans);
-        progress("stage " + label + ": scan docs/s " + stage.scan.rounds() + "; with Jackson "
-                 + stage.scanJackson.rounds());
+        stage.window = BenchStats.of(windows);
+        stage.smallWindow = BenchStats.of(smallWindows);
+        stage.engineRead = BenchStats.of(engineReads);
+        stage.replayVsJackson = BenchStats.of(ratios(replays, jacksonScans));
+        stage.replayVsScan = BenchStats.of(ratios(replays, scans));
+        stage.replayTrips = replayTrips;
+        stage.replayEvents = stage.storedAtStart * readRounds;
+        stage.resetMillis = resetTotal / readRounds;
+        stage.readModelDocs = database.getCollection(PatientProjection.COLLECTION).countDocuments();
 
-        // (1) raw insertOne
-        rawRound(RAW_PER_ROUND);
-        List<Double> raws = new ArrayList<>();
-        before = RoundTrips.INSTANCE.snapshot();
-        for (int r = 0; r < ROUNDS; r++) {
-            raws.add(rawRound(RAW_PER_ROUND));
-        }
-        stage.rawTrips = RoundTrips.since(before, RoundTrips.INSTANCE.snapshot());
-        stage.rawOps = (long) ROUNDS * RAW_PER_ROUND;
-        stage.raw = BenchStats.of(raws);
-        progress("stage " + label + ": raw insertOne/s " + stage.raw.rounds());
-
-        // (2) commands, one thread
+        // (1) and (2) writes: raw insertOne, commands on 1 thread, on THREADS threads, and 1 thread with the processor
+        // stopped, round by round; after each command round the processor catches up before the next figure.
         List<String> seqPool = benchPatients.subList(0, POOL);
-        sequentialRound(seqPool, SEQ_PER_ROUND, null);
-        List<Double> seqs = new ArrayList<>();
-        List<Long> seqLatencies = new ArrayList<>();
-        before = RoundTrips.INSTANCE.snapshot();
-        for (int r = 0; r < ROUNDS; r++) {
-            seqs.add(sequentialRound(seqPool, SEQ_PER_ROUND, seqLatencies));
-        }
-        stage.seqTrips = RoundTrips.since(before, RoundTrips.INSTANCE.snapshot());
-        stage.seqOps = (long) ROUNDS * SEQ_PER_ROUND;
-        stage.seq = BenchStats.of(seqs);
-        stage.seqLatency = latencyPercentiles(seqLatencies);
-        progress("stage " + label + ": sequential commands/s " + stage.seq.rounds());
-        awaitCaughtUp(Duration.ofMinutes(2));
-
-        // (2) commands, THREADS threads, each on its own patients
         List<List<String>> parPools = new ArrayList<>();
         for (int t = 1; t <= THREADS; t++) {
             parPools.add(benchPatients.subList(t * POOL, (t + 1) * POOL));
         }
+        rawRound(RAW_PER_ROUND);
+        sequentialRound(seqPool, SEQ_PER_ROUND, null);
+        awaitCaughtUp(Duration.ofMinutes(2));
         parallelRound(parPools, PAR_PER_ROUND, pool, null);
-        List<Double> pars = new ArrayList<>();
-        List<Long> parLatencies = java.util.Collections.synchronizedList(new ArrayList<>());
-        before = RoundTrips.INSTANCE.snapshot();
-        for (int r = 0; r < ROUNDS; r++) {
-            pars.add(parallelRound(parPools, PAR_PER_ROUND, pool, parLatencies));
-        }
-        stage.parTrips = RoundTrips.since(before, RoundTrips.INSTANCE.snapshot());
-        stage.parOps = (long) ROUNDS * (PAR_PER_ROUND / THREADS) * THREADS;
-        stage.par = BenchStats.of(pars);
-        stage.parLatency = latencyPercentiles(parLatencies);
-        progress("stage " + label + ": " + THREADS + "-thread commands/s " + stage.par.rounds());
         awaitCaughtUp(Duration.ofMinutes(2));
-
-        // diagnostic: one thread again with the patients processor stopped (no projection competing for the CPUs)
-        stopProcessor();
+        List<Double> raws = new ArrayList<>(), seqs = new ArrayList<>(), pars = new ArrayList<>();
         List<Double> paused = new ArrayList<>();
-        List<Long> pausedLatencies = new ArrayList<>();
+        List<Long> seqLatencies = new ArrayList<>(), pausedLatencies = new ArrayList<>();
+        List<Long> parLatencies = java.util.Collections.synchronizedList(new ArrayList<>());
+        Map<String, RoundTrips.Tally> rawTrips = new java.util.TreeMap<>(), seqTrips = new java.util.TreeMap<>();
+        Map<String, RoundTrips.Tally> parTrips = new java.util.TreeMap<>(), pausedTrips = new java.util.TreeMap<>();
         for (int r = 0; r < ROUNDS; r++) {
+            Map<String, RoundTrips.Tally> before = RoundTrips.INSTANCE.snapshot();
+            raws.add(rawRound(RAW_PER_ROUND));
+            add(rawTrips, RoundTrips.since(before, before = RoundTrips.INSTANCE.snapshot()));
+
+            long conflictsBefore = conflicts.get();
+            seqs.add(sequentialRound(seqPool, SEQ_PER_ROUND, seqLatencies));
+            add(seqTrips, RoundTrips.since(before, RoundTrips.INSTANCE.snapshot()));
+            stage.conflictsSeq += conflicts.get() - conflictsBefore;
+            awaitCaughtUp(Duration.ofMinutes(2));
+
+            conflictsBefore = conflicts.get();
+            before = RoundTrips.INSTANCE.snapshot();
+            pars.add(parallelRound(parPools, PAR_PER_ROUND, pool, parLatencies));
+            add(parTrips, RoundTrips.since(before, RoundTrips.INSTANCE.snapshot()));
+            stage.conflictsPar += conflicts.get() - conflictsBefore;
+            awaitCaughtUp(Duration.ofMinutes(2));
+
+            // diagnostic: one thread with the patients processor stopped (nothing else competing for the CPUs)
+            stopProcessor();
+            before = RoundTrips.INSTANCE.snapshot();
             paused.add(sequentialRound(seqPool, SEQ_PER_ROUND, pausedLatencies));
+            add(pausedTrips, RoundTrips.since(before, RoundTrips.INSTANCE.snapshot()));
+            processor().start();
+            awaitCaughtUp(Duration.ofMinutes(2));
+            progress(String.format(Locale.ROOT, "stage %s write round %d: raw insertOne %s/s, 1 thread %s cmds/s, "
+                                   + "%d threads %s cmds/s, 1 thread without processor %s cmds/s", label, r + 1,
+                                   fmt(raws.get(r)), fmt(seqs.get(r)), THREADS, fmt(pars.get(r)),
+                                   fmt(paused.get(r))));
         }
+        stage.raw = BenchStats.of(raws);
+        stage.seq = BenchStats.of(seqs);
+        stage.par = BenchStats.of(pars);
         stage.seqPaused = BenchStats.of(paused);
+        stage.seqVsRaw = BenchStats.of(ratios(seqs, raws));
+        stage.parVsRaw = BenchStats.of(ratios(pars, raws));
+        stage.seqLatency = latencyPercentiles(seqLatencies);
+        stage.parLatency = latencyPercentiles(parLatencies);
         stage.seqPausedLatencyP50 = latencyPercentiles(pausedLatencies)[0];
-        processor().start();
-        awaitCaughtUp(Duration.ofMinutes(2));
-        progress("stage " + label + ": sequential commands/s, processor stopped " + stage.seqPaused.rounds());
-        stage.storedAtEnd = head();
+        stage.rawTrips = rawTrips;
+        stage.seqTrips = seqTrips;
+        stage.parTrips = parTrips;
+        stage.pausedTrips = pausedTrips;
+        stage.rawOps = (long) ROUNDS * RAW_PER_ROUND;
+        stage.seqOps = (long) ROUNDS * SEQ_PER_ROUND;
+        stage.parOps = (long) ROUNDS * (PAR_PER_ROUND / THREADS) * THREADS;
+        stage.pausedOps = (long) ROUNDS * SEQ_PER_ROUND;
+        stage.storedAtEnd = stored();
+        stage.headAtEnd = head();
+        stage.conflictsAll = conflicts.get() - conflictsAtStart;
         return stage;
+    }
+
+    private static List<Double> ratios(List<Double> numerators, List<Double> denominators) {
+        List<Double> result = new ArrayList<>();
+        for (int i = 0; i < numerators.size(); i++) {
+            result.add(numerators.get(i) / denominators.get(i));
+        }
+        return result;
+    }
+
+    private static void add(Map<String, RoundTrips.Tally> total, Map<String, RoundTrips.Tally> more) {
+        more.forEach((k, v) -> total.merge(k, v, (a, b) -> new RoundTrips.Tally(a.count() + b.count(),
+                                                                               a.nanos() + b.nanos())));
     }
 
     /** One more pass of each measured path with the stack sampler on, to show where the time goes. */
@@ -430,14 +505,17 @@ class FoundationBenchmark {
     private double sequentialRound(List<String> patients, int n, List<Long> latencies) {
         AtomicInteger cursor = cursor(patients);
         long t0 = System.nanoTime();
+        int done = 0;
         for (int i = 0; i < n; i++) {
             long c0 = System.nanoTime();
-            send(patients.get(Math.floorMod(cursor.getAndIncrement(), patients.size())), i);
+            if (send(patients.get(Math.floorMod(cursor.getAndIncrement(), patients.size())), i)) {
+                done++;
+            }
             if (latencies != null) {
                 latencies.add(System.nanoTime() - c0);
             }
         }
-        return n / ((System.nanoTime() - t0) / 1e9);
+        return done / ((System.nanoTime() - t0) / 1e9);
     }
 
     /** {@code n} commands split over the threads, each on its own pool of patients; returns commands/s. */
@@ -446,42 +524,60 @@ class FoundationBenchmark {
         int perThread = n / pools.size();
         CountDownLatch ready = new CountDownLatch(pools.size());
         CountDownLatch go = new CountDownLatch(1);
-        List<Future<?>> futures = new ArrayList<>();
+        List<Future<Integer>> futures = new ArrayList<>();
         for (List<String> patients : pools) {
             AtomicInteger cursor = cursor(patients);
             futures.add(executor.submit(() -> {
                 ready.countDown();
                 go.await();
+                int done = 0;
                 for (int i = 0; i < perThread; i++) {
                     long c0 = System.nanoTime();
-                    send(patients.get(Math.floorMod(cursor.getAndIncrement(), patients.size())), i);
+                    if (send(patients.get(Math.floorMod(cursor.getAndIncrement(), patients.size())), i)) {
+                        done++;
+                    }
                     if (latencies != null) {
                         latencies.add(System.nanoTime() - c0);
                     }
                 }
-                return null;
+                return done;
             }));
         }
         ready.await();
         long t0 = System.nanoTime();
         go.countDown();
-        for (Future<?> f : futures) {
-            f.get(5, TimeUnit.MINUTES);
+        int done = 0;
+        for (Future<Integer> f : futures) {
+            done += f.get(5, TimeUnit.MINUTES);
         }
-        return perThread * pools.size() / ((System.nanoTime() - t0) / 1e9);
+        return done / ((System.nanoTime() - t0) / 1e9);
     }
 
     private AtomicInteger cursor(List<String> patients) {
         return poolCursors.computeIfAbsent(patients.get(0), k -> new AtomicInteger());
     }
 
-    private void send(String patientId, int i) {
+    /**
+     * Sends one StartMedicine; false when it failed with a ConcurrencyException. Each thread has its own patients, so
+     * such a failure is not a real conflict: it is counted (and reported) instead of ending the run.
+     */
+    private boolean send(String patientId, int i) {
         StartMedicine command = new StartMedicine(patientId, medicineCodes.get(Math.floorMod(i * 7, medicineCodes.size())),
                                                   1.0, 2.0, today.minusDays(i % 365), INDICATION, PRESCRIBER);
-        Recorded recorded = gateway.sendAndWait(command, metadata());
+        Recorded recorded;
+        try {
+            recorded = gateway.sendAndWait(command, metadata());
+        } catch (ConcurrencyException e) {
+            if (conflicts.incrementAndGet() == 1) {
+                firstConflict = e + (e.getCause() == null ? "" : " caused by " + e.getCause());
+                progress("first failed command: " + firstConflict);
+            }
+            return false;
+        }
         if (recorded == null || recorded.lineId() == null) {
             throw new IllegalStateException("StartMedicine on " + patientId + " returned " + recorded);
         }
+        return true;
     }
 
     private static MetaData metadata() {
@@ -493,6 +589,7 @@ class FoundationBenchmark {
         stopProcessor();
         StreamingEventProcessor processor = processor();
         long head = head();
+        long count = stored();
         long r0 = System.nanoTime();
         processor.resetTokens();
         if (resetMillis != null) {
@@ -501,7 +598,7 @@ class FoundationBenchmark {
         long t0 = System.nanoTime();
         processor.start();
         awaitPosition(head, Duration.ofMinutes(5));
-        return head / ((System.nanoTime() - t0) / 1e9);
+        return count / ((System.nanoTime() - t0) / 1e9);
     }
 
     /** A driver {@code find()} over the whole events collection, optionally deserialising each payload. */
@@ -509,7 +606,9 @@ class FoundationBenchmark {
         long n = 0;
         long checksum = 0;
         long t0 = System.nanoTime();
-        for (Document document : events.find()) {
+        // An explicit batch size: mongo-java-server would otherwise answer the first getMore with every remaining
+        // document at once, beyond the driver's 48 MB message limit at 100k events.
+        for (Document document : events.find().batchSize(SCAN_BATCH)) {
             n++;
             String payload = document.getString("payload");
             if (jackson) {
@@ -524,6 +623,36 @@ class FoundationBenchmark {
             progress("(checksum " + checksum + ")");
         }
         return rate;
+    }
+
+    /** The storage engine's access pattern without the engine: {@code _id $in} over consecutive windows. */
+    private double windowRound(int window) {
+        long max = head();
+        long n = 0;
+        long t0 = System.nanoTime();
+        for (long start = 1; start <= max; start += window) {
+            List<Long> ids = new ArrayList<>(window);
+            for (long id = start; id < start + window && id <= max; id++) {
+                ids.add(id);
+            }
+            for (Document ignored : events.find(in("_id", ids))) {
+                n++;
+            }
+        }
+        return n / ((System.nanoTime() - t0) / 1e9);
+    }
+
+    /** The whole stream through our storage engine ({@code readEvents(null)}), payload and metadata deserialised. */
+    private double engineReadRound() {
+        long[] n = new long[2];
+        long t0 = System.nanoTime();
+        try (var stream = storageEngine.readEvents(null, false)) {
+            stream.forEach(message -> {
+                n[0]++;
+                n[1] += message.getPayload().hashCode() + message.getMetaData().size();
+            });
+        }
+        return n[0] / ((System.nanoTime() - t0) / 1e9);
     }
 
     private Class<?> payloadClass(String name) {
@@ -545,30 +674,43 @@ class FoundationBenchmark {
      * measurements as their pre-registered patients.
      */
     private List<String> fillTo(long target, String prefix) {
-        long missing = target - head();
+        long missing = target - stored();
         if (missing < (long) (THREADS + 1) * POOL * EVENTS_PER_PATIENT) {
             throw new IllegalStateException("Not enough room below " + target + " events for the benchmark patients");
         }
         int full = (int) (missing / EVENTS_PER_PATIENT);
         int rest = (int) (missing % EVENTS_PER_PATIENT);
         List<String> ids = new ArrayList<>();
-        List<DomainEventMessage<?>> batch = new ArrayList<>(PUBLISH_BATCH + EVENTS_PER_PATIENT);
+        List<DomainEventMessage<?>> batch = new ArrayList<>(PUBLISH_BATCH);
         MetaData metaData = metadata().and("traceId", UUID.randomUUID().toString());
-        for (int p = 0; p < full + (rest > 0 ? 1 : 0); p++) {
-            String id = String.format(Locale.ROOT, "%s-%06d", prefix, p);
-            ids.add(id);
-            batch.addAll(history(id, p, p < full ? EVENTS_PER_PATIENT : rest, metaData));
-            if (batch.size() >= PUBLISH_BATCH) {
-                eventStore.publish(batch);
-                batch.clear();
+        int patients = full + (rest > 0 ? 1 : 0);
+        // Histories are interleaved within cohorts, as a practice records them over months: a patient's ten events
+        // are spread over ~COHORT * 10 events of the global stream rather than stored back to back.
+        for (int cohort = 0; cohort < patients; cohort += COHORT) {
+            List<List<DomainEventMessage<?>>> histories = new ArrayList<>();
+            for (int p = cohort; p < Math.min(patients, cohort + COHORT); p++) {
+                String id = String.format(Locale.ROOT, "%s-%06d", prefix, p);
+                ids.add(id);
+                histories.add(history(id, p, p < full ? EVENTS_PER_PATIENT : rest, metaData));
+            }
+            for (int seq = 0; seq < EVENTS_PER_PATIENT; seq++) {
+                for (List<DomainEventMessage<?>> history : histories) {
+                    if (seq < history.size()) {
+                        batch.add(history.get(seq));
+                        if (batch.size() >= PUBLISH_BATCH) {
+                            eventStore.publish(batch);
+                            batch.clear();
+                        }
+                    }
+                }
             }
         }
         if (!batch.isEmpty()) {
             eventStore.publish(batch);
         }
         patientsRegistered += ids.size();
-        if (head() != target) {
-            throw new IllegalStateException("Filled to " + head() + " instead of " + target);
+        if (stored() != target) {
+            throw new IllegalStateException("Filled to " + stored() + " instead of " + target);
         }
         return ids;
     }
@@ -654,6 +796,11 @@ class FoundationBenchmark {
         }
     }
 
+    /** Events actually stored (the counter can be ahead of it when an allocated index was never written). */
+    private long stored() {
+        return events.estimatedDocumentCount();
+    }
+
     private long head() {
         Document counter = counters.find(eq("_id", MongoEventStorageEngine.EVENTS)).first();
         return counter == null ? 0 : counter.get("value", Number.class).longValue();
@@ -692,19 +839,26 @@ class FoundationBenchmark {
 
         out.append("### Settings\n\n");
         out.append("Embedded mongo-java-server 1.47, ").append(backend).append(" backend, over TCP on 127.0.0.1; "
-                + "the application's own beans (Axon 4.12.2, MongoDB driver 5.5). Application defaults, nothing raised: "
+                + "the application's own beans (Axon 4.12.2, MongoDB driver 5.5). Settings in effect: "
                 + "`rxledger.eventstore.batch-size=").append(eventStoreBatch)
            .append("`, `rxledger.processors.batch-size=").append(processorBatch)
            .append("`, `rxledger.processors.segments=").append(segments)
            .append("`, `rxledger.processors.wakeup-ms=").append(wakeupMs)
            .append("`, `rxledger.eventstore.fetch-delay-ms=").append(fetchDelayMs)
-           .append("`, `rxledger.snapshot.threshold=").append(snapshotThreshold).append("`.\n");
+           .append("`, `rxledger.snapshot.threshold=").append(snapshotThreshold)
+           .append("`, `axon.timeout.enabled=").append(axonTimeouts).append("`")
+           .append("none".equals(experiment) ? "" : "; **what-if experiment `" + experiment + "` (not the application as shipped)**")
+           .append(". Storage engine: `").append(storageEngine.getClass().getSimpleName()).append("`.\n");
+        out.append("Code measured: ").append(System.getProperty("bench.source", "(not given: run through ./bench)"))
+           .append(". Event processors running: `").append(PatientProjection.PROCESSING_GROUP).append("` only")
+           .append(stoppedProcessors.isEmpty() ? "" : "; shut down before anything was stored: `"
+                   + String.join("`, `", stoppedProcessors) + "` (not part of the foundation)").append(".\n");
         out.append(String.format(Locale.ROOT,
-                "Rounds: %d measured (+1 warm-up) per figure; raw insertOne %d docs/round; StartMedicine %d/round on "
+                "Rounds: %d measured (+1 warm-up) per write figure, interleaved; raw insertOne %d docs/round; StartMedicine %d/round on "
                 + "1 thread and %d/round over %d threads, round robin over %d pre-registered patients per thread "
-                + "(10-event histories); replay = whole stream (%d rounds at 100k).%n",
-                ROUNDS, RAW_PER_ROUND, SEQ_PER_ROUND, (PAR_PER_ROUND / THREADS) * THREADS, THREADS, POOL,
-                LARGE_REPLAY_ROUNDS));
+                + "(10-event histories, interleaved in cohorts of %d patients); replay = whole stream, %d read rounds at 10k and %d at 100k, interleaved with the scans.%n",
+                ROUNDS, RAW_PER_ROUND, SEQ_PER_ROUND, (PAR_PER_ROUND / THREADS) * THREADS, THREADS, POOL, COHORT,
+                ROUNDS, LARGE_REPLAY_ROUNDS));
         out.append(String.format(Locale.ROOT,
                 "Stored events: 10k stage %,d at start → %,d at end (fill %.1f s); 100k stage %,d → %,d (fill %.1f s). "
                 + "Average event document %.0f B (payload %.0f chars) at 10k, %.0f B (%.0f chars) at 100k; the "
@@ -719,6 +873,16 @@ class FoundationBenchmark {
                 small.readModelDocs, small.expectedDocs, large.readModelDocs, large.expectedDocs, small.resetMillis,
                 large.resetMillis));
 
+        out.append(String.format(Locale.ROOT,
+                "Failed commands (ConcurrencyException although every thread has its own patients): %d in the "
+                + "measured 1-thread rounds and %d in the measured %d-thread rounds at 10k (%d in the whole stage), "
+                + "%d and %d at 100k (%d in the whole stage); failed commands are not counted in the rates. "
+                + "Global indexes allocated but never written (counter minus stored events): %d after 10k, %d after "
+                + "100k.%s%n%n",
+                small.conflictsSeq, small.conflictsPar, THREADS, small.conflictsAll, large.conflictsSeq,
+                large.conflictsPar, large.conflictsAll, small.headAtEnd - small.storedAtEnd,
+                large.headAtEnd - large.storedAtEnd,
+                firstConflict == null ? "" : " First failure: `" + firstConflict + "`."));
         out.append("### Figures (per-round rate: median, p95, worst round)\n\n");
         out.append("| Measure | unit | 10k median | 10k p95 | 10k worst | 100k median | 100k p95 | 100k worst "
                    + "| 100k/10k |\n");
@@ -730,9 +894,16 @@ class FoundationBenchmark {
         row(out, "2c. (diagnostic) 2a with the patients processor stopped", "cmds/s", small.seqPaused,
             large.seqPaused);
         row(out, "3. Replay of the patients processor (whole stream)", "events/s", small.replay, large.replay);
-        row(out, "3r. Raw find() scan of the events collection", "docs/s", small.scan, large.scan);
+        row(out, "3r. Raw find() scan of the events collection (batches of " + SCAN_BATCH + ")", "docs/s", small.scan,
+            large.scan);
         row(out, "3j. Raw find() scan + Jackson payload deserialisation", "docs/s", small.scanJackson,
             large.scanJackson);
+        row(out, "3w. (diagnostic) raw `_id $in` windows of " + eventStoreBatch + " (the engine's read pattern)",
+            "docs/s", small.window, large.window);
+        row(out, "3w'. (diagnostic) raw `_id $in` windows of " + SMALL_WINDOW, "docs/s", small.smallWindow,
+            large.smallWindow);
+        row(out, "3e. (diagnostic) storage engine readEvents(null), payload + metadata deserialised", "events/s",
+            small.engineRead, large.engineRead);
         out.append('\n');
         out.append(String.format(Locale.ROOT,
                 "Command latency (ms, p50/p95/p99): 1 thread %.2f/%.2f/%.2f at 10k, %.2f/%.2f/%.2f at 100k; "
@@ -743,15 +914,17 @@ class FoundationBenchmark {
                 small.parLatency[2], large.parLatency[0], large.parLatency[1], large.parLatency[2],
                 small.seqPausedLatencyP50, large.seqPausedLatencyP50));
 
-        out.append("### Goals\n\n| Goal | 10k | 100k | target | status |\n|---|---:|---:|---|---|\n");
-        goalAtLeast(out, "Commands (1 thread) / raw insertOne", small.seq.median() / small.raw.median(),
-                    large.seq.median() / large.raw.median(), COMMAND_GOAL);
-        goalAtLeast(out, "Commands (" + THREADS + " threads) / raw insertOne", small.par.median() / small.raw.median(),
-                    large.par.median() / large.raw.median(), COMMAND_GOAL);
-        goalAtLeast(out, "Replay / raw scan + Jackson", small.replay.median() / small.scanJackson.median(),
-                    large.replay.median() / large.scanJackson.median(), REPLAY_GOAL);
-        goalAtLeast(out, "Replay / raw scan (plain, stricter)", small.replay.median() / small.scan.median(),
-                    large.replay.median() / large.scan.median(), REPLAY_GOAL);
+        out.append("### Goals\n\nRatios are medians of per-round ratios (the compared figures are measured in the same "
+                   + "round, seconds apart). Flatness compares the medians of the two stages.\n\n");
+        out.append("| Goal | 10k | 100k | target | status |\n|---|---:|---:|---|---|\n");
+        goalAtLeast(out, "Commands (1 thread) / raw insertOne", small.seqVsRaw.median(), large.seqVsRaw.median(),
+                    COMMAND_GOAL);
+        goalAtLeast(out, "Commands (" + THREADS + " threads) / raw insertOne", small.parVsRaw.median(),
+                    large.parVsRaw.median(), COMMAND_GOAL);
+        goalAtLeast(out, "Replay / raw scan + Jackson", small.replayVsJackson.median(),
+                    large.replayVsJackson.median(), REPLAY_GOAL);
+        goalAtLeast(out, "Replay / raw scan (plain, stricter)", small.replayVsScan.median(),
+                    large.replayVsScan.median(), REPLAY_GOAL);
         flat(out, "Flatness: commands 1 thread, 100k/10k", small.seq, large.seq);
         flat(out, "Flatness: commands " + THREADS + " threads, 100k/10k", small.par, large.par);
         flat(out, "Flatness: replay events/s, 100k/10k", small.replay, large.replay);
@@ -764,6 +937,8 @@ class FoundationBenchmark {
         trips(out, "raw insertOne", large, large.rawTrips, large.rawOps);
         trips(out, "StartMedicine, 1 thread", small, small.seqTrips, small.seqOps);
         trips(out, "StartMedicine, 1 thread", large, large.seqTrips, large.seqOps);
+        trips(out, "StartMedicine, 1 thread, processor stopped", small, small.pausedTrips, small.pausedOps);
+        trips(out, "StartMedicine, 1 thread, processor stopped", large, large.pausedTrips, large.pausedOps);
         trips(out, "StartMedicine, " + THREADS + " threads", small, small.parTrips, small.parOps);
         trips(out, "StartMedicine, " + THREADS + " threads", large, large.parTrips, large.parOps);
         trips(out, "replay, per 1,000 events", small, small.replayTrips, small.replayEvents / 1000);
@@ -789,12 +964,13 @@ class FoundationBenchmark {
            .append(" | ≥ ").append(pct(goal)).append(" | ").append(pass ? "PASS" : "MISS").append(" |\n");
     }
 
+    /** Flat means no more than 1.5x slower at 100k than at 10k (a ratio of at least 1/1.5 = 0.67). */
     private static void flat(StringBuilder out, String name, BenchStats small, BenchStats large) {
         double ratio = large.median() / small.median();
-        boolean pass = ratio >= 1 / FLATNESS_GOAL && ratio <= FLATNESS_GOAL;
+        boolean pass = ratio >= 1 / FLATNESS_GOAL;
         out.append("| ").append(name).append(" | ").append(fmt(small.median())).append(" | ")
-           .append(fmt(large.median())).append(" | within ").append(FLATNESS_GOAL).append("x (ratio ")
-           .append(times(ratio)).append(") | ").append(pass ? "PASS" : "MISS").append(" |\n");
+           .append(fmt(large.median())).append(" | 100k/10k ≥ ").append(String.format(Locale.ROOT, "%.2f", 1 / FLATNESS_GOAL))
+           .append(" (is ").append(times(ratio)).append(") | ").append(pass ? "PASS" : "MISS").append(" |\n");
     }
 
     private static void trips(StringBuilder out, String name, Stage stage, Map<String, RoundTrips.Tally> tallies,
@@ -815,7 +991,9 @@ class FoundationBenchmark {
     }
 
     private int templateBytes() {
-        return RawBsonDocument.parse(rawTemplate.toJson()).getByteBuffer().remaining();
+        RawBsonDocument stored = database.getCollection(MongoEventStorageEngine.EVENTS, RawBsonDocument.class)
+                                         .find(eq("_id", rawTemplate.get("_id"))).first();
+        return stored == null ? -1 : stored.getByteBuffer().remaining();
     }
 
     private static String loadAverage() {

@@ -21,7 +21,9 @@ final class StackSampler implements AutoCloseable {
     private static final Set<String> IDLE_TOPS = Set.of(
             "sun.nio.ch.EPoll.wait", "sun.nio.ch.Net.poll", "sun.nio.ch.Net.accept",
             "sun.nio.ch.SocketDispatcher.read0", "sun.nio.ch.NioSocketImpl.park", "java.lang.Thread.sleep",
-            "jdk.internal.misc.Unsafe.park", "java.lang.Object.wait");
+            "jdk.internal.misc.Unsafe.park", "java.lang.Object.wait",
+            // surefire's reader of the forked JVM's stdin
+            "java.io.FileInputStream.readBytes");
     private static final List<String> INTERESTING = List.of(
             "uk.rxledger.", "org.axonframework.", "com.mongodb.", "org.bson.", "de.bwaldvogel.", "com.fasterxml.",
             "java.security.MessageDigest", "sun.security.provider.", "io.netty.");
@@ -33,6 +35,7 @@ final class StackSampler implements AutoCloseable {
     private final Map<String, Integer> socketWait = new HashMap<>();
     private final Map<String, Map<String, Integer>> inclusive = new HashMap<>();
     private final Map<String, Map<String, Integer>> self = new HashMap<>();
+    private final Map<String, Map<String, Integer>> firstOwn = new HashMap<>();
     private int ticks;
 
     StackSampler(long intervalMillis) {
@@ -79,11 +82,21 @@ final class StackSampler implements AutoCloseable {
                 samples.merge(group, 1, Integer::sum);
                 self.computeIfAbsent(group, g -> new HashMap<>()).merge(top, 1, Integer::sum);
                 Set<String> seen = new HashSet<>();
+                String own = null;
                 for (StackTraceElement element : stack) {
                     String f = frame(element);
-                    if (interesting(f) && seen.add(f)) {
-                        inclusive.computeIfAbsent(group, g -> new HashMap<>()).merge(f, 1, Integer::sum);
+                    if (interesting(f)) {
+                        if (own == null) {
+                            // The JDK's own frames (a stack walk, a socket write) charged to the code that called them.
+                            own = stack[0] == element ? f : f + " → " + shorten(top);
+                        }
+                        if (seen.add(f)) {
+                            inclusive.computeIfAbsent(group, g -> new HashMap<>()).merge(f, 1, Integer::sum);
+                        }
                     }
+                }
+                if (own != null) {
+                    firstOwn.computeIfAbsent(group, g -> new HashMap<>()).merge(own, 1, Integer::sum);
                 }
             }
         }
@@ -141,10 +154,18 @@ final class StackSampler implements AutoCloseable {
                                      waiting > 0 ? String.format(Locale.ROOT,
                                              "; %d%% of them waiting on a socket reply", 100 * waiting / total) : ""));
             int busy = Math.max(1, total - waiting);
-            out.append("  - inclusive: ");
-            out.append(top(inclusive.getOrDefault(group, Map.of()), topInclusive, busy));
+            out.append("  - inclusive (frames on under 90% of the stacks): ");
+            Map<String, Integer> informative = new HashMap<>();
+            inclusive.getOrDefault(group, Map.of()).forEach((frame, count) -> {
+                if (count < 0.9 * busy && !frame.contains("$$Lambda") && !frame.contains(".lambda$")) {
+                    informative.put(frame, count);
+                }
+            });
+            out.append(top(informative, topInclusive, busy));
             out.append("\n  - self: ");
             out.append(top(self.getOrDefault(group, Map.of()), topSelf, busy));
+            out.append("\n  - self, JDK frames charged to their caller: ");
+            out.append(top(firstOwn.getOrDefault(group, Map.of()), topSelf, busy));
             out.append('\n');
         }
         return out.toString();
@@ -160,6 +181,10 @@ final class StackSampler implements AutoCloseable {
     }
 
     private static String shorten(String frame) {
+        if (frame.contains(" → ")) {
+            String[] pair = frame.split(" → ", 2);
+            return shorten(pair[0]) + " → " + pair[1];
+        }
         String[] parts = frame.split("\\.");
         if (parts.length <= 3) {
             return frame;

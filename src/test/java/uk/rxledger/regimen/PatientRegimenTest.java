@@ -749,7 +749,7 @@ class PatientRegimenTest {
             double adherence = 56.0 / 61;
             accepted(twoMonthlySupplies(), check(AdherenceMethod.REFILL_RECORD, from, to, checkedOn, null, null),
                      new AdherenceChecked(PATIENT, "L1", checkedOn, AdherenceMethod.REFILL_RECORD, from, to, null,
-                                          null, adherence, true),
+                                          null, adherence, true, Adherence.ADHERENT_THRESHOLD),
                      new Recorded(4, "L1"));
         }
 
@@ -759,7 +759,7 @@ class PatientRegimenTest {
             double adherence = 46.0 / 61;
             accepted(twoMonthlySupplies(), check(AdherenceMethod.PILL_COUNT, from, to, checkedOn, 10.0, null),
                      new AdherenceChecked(PATIENT, "L1", checkedOn, AdherenceMethod.PILL_COUNT, from, to, 10.0, null,
-                                          adherence, false),
+                                          adherence, false, Adherence.ADHERENT_THRESHOLD),
                      new Recorded(4, "L1"));
         }
 
@@ -770,7 +770,7 @@ class PatientRegimenTest {
             double adherence = 1 - 2.0 / 14;
             accepted(history, check(AdherenceMethod.SELF_REPORT, from, to, checkedOn, null, 2.0),
                      new AdherenceChecked(PATIENT, "L1", checkedOn, AdherenceMethod.SELF_REPORT, from, to, null, 2.0,
-                                          adherence, true),
+                                          adherence, true, Adherence.ADHERENT_THRESHOLD),
                      new Recorded(5, "L1"));
         }
 
@@ -779,7 +779,7 @@ class PatientRegimenTest {
             // 1 a day, 1.4 missed a week of 7 due: 1 - 1.4/7 = 0.8 -> adherent (>= 0.80)
             accepted(twoMonthlySupplies(), check(AdherenceMethod.SELF_REPORT, from, to, to, null, 1.4),
                      new AdherenceChecked(PATIENT, "L1", to, AdherenceMethod.SELF_REPORT, from, to, null, 1.4,
-                                          1 - 1.4 / 7, true),
+                                          1 - 1.4 / 7, true, Adherence.ADHERENT_THRESHOLD),
                      new Recorded(4, "L1"));
         }
 
@@ -794,7 +794,7 @@ class PatientRegimenTest {
             LocalDate march31 = date("2026-03-31");
             accepted(history, check(AdherenceMethod.REFILL_RECORD, from, march31, checkedOn, null, null),
                      new AdherenceChecked(PATIENT, "L1", checkedOn, AdherenceMethod.REFILL_RECORD, from, march31,
-                                          null, null, 30.0 / 31, true),
+                                          null, null, 30.0 / 31, true, Adherence.ADHERENT_THRESHOLD),
                      new Recorded(5, "L1"));
         }
 
@@ -802,7 +802,7 @@ class PatientRegimenTest {
         void refillRecordWithoutDispensingsIsZero() {
             accepted(History.withOmeprazole(), check(AdherenceMethod.REFILL_RECORD, from, to, checkedOn, null, null),
                      new AdherenceChecked(PATIENT, "L1", checkedOn, AdherenceMethod.REFILL_RECORD, from, to, null,
-                                          null, 0.0, false),
+                                          null, 0.0, false, Adherence.ADHERENT_THRESHOLD),
                      new Recorded(2, "L1"));
         }
 
