@@ -55,6 +55,18 @@ class PatientProjectionReplayTest {
                     1.0)).sequence();
         }
         assertThat(projection.awaitSequence("replay-29", last, Duration.ofSeconds(10))).isTrue();
+        // Decision support goes on adding alerts to these streams for a moment: compare once nothing changes.
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(2)).until(new java.util.concurrent.Callable<>() {
+            List<Document> previous = List.of();
+
+            @Override
+            public Boolean call() {
+                List<Document> current = snapshot();
+                boolean stable = current.equals(previous);
+                previous = current;
+                return stable;
+            }
+        });
         List<Document> live = snapshot();
         assertThat(live).hasSizeGreaterThanOrEqualTo(30);
 

@@ -57,8 +57,9 @@ class RegimenValidationTest {
                 arguments("943476591", false),     // 9 digits
                 arguments("94347659190", false),   // 11 digits
                 arguments("09434765919", false),   // valid number behind a leading 0: 11 digits
-                arguments("943 476 5919", false),  // spaced
-                arguments("943-476-5919", false),  // dashed
+                arguments("943 476 5919", true),   // spaced: still an NHS number
+                arguments("943-476-5919", true),   // dashed: still an NHS number
+                arguments("943-476-5918", false),  // dashed, wrong check digit
                 arguments("943476591X", false),    // letter
                 arguments("", false),
                 arguments("\uFF19\uFF14\uFF13\uFF14\uFF17\uFF16\uFF15\uFF19\uFF11\uFF19", false)); // full-width 9434765919
