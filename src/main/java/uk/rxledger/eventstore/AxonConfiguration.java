@@ -147,7 +147,10 @@ public class AxonConfiguration {
                                         .retryInterval(20)
                                         .maxRetryCount(3)
                                         // Only a lost race is worth retrying; rejections and duplicates are final.
-                                        .nonTransientFailurePredicate(f -> !(f instanceof ConcurrencyException))
+                                        // Axon tests every cause too: our ConcurrencyException wraps the driver's
+                                        // duplicate-key error, which must count as part of the same lost race.
+                                        .nonTransientFailurePredicate(f -> !(f instanceof ConcurrencyException
+                                                || f instanceof Exception e && MongoEventStorageEngine.isDuplicateKey(e)))
                                         .build())
                 .build();
     }
