@@ -1,8 +1,7 @@
 package uk.rxledger.decisionsupport;
 
 import com.mongodb.client.model.Filters;
-import com.mongodb.client.model.Sorts;
-import org.bson.conversions.Bson;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 import uk.rxledger.graphql.BadRequest;
 import uk.rxledger.graphql.Connection;
@@ -11,11 +10,24 @@ import uk.rxledger.graphql.Pagination;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Predicate;
 
 /**
- * Pages through a practice's worklist by (priorityScore desc, patient id asc) with keyset cursors, so a page costs
- * the same however deep it is and entries moving between requests are neither skipped nor repeated by position.
+ * Pages through a practice's worklist by (priorityScore desc, patient id asc) with keyset cursors, so entries moving
+ * between requests are neither skipped nor repeated by position.
+ * <p>
+ * Served from a sorted snapshot of the practice's entries held in memory and refreshed in the background once it is
+ * older than {@code rxledger.worklist.max-staleness-ms}: the contract lets population queries lag by a few seconds,
+ * and on the embedded server any query of the worklist collection scans it whole (ADR 0006). A request only waits
+ * for the first load of a practice.
  */
 @Component
 public class WorklistQuery {
@@ -26,46 +38,78 @@ public class WorklistQuery {
     }
 
     private static final String PREFIX = "wl:";
+    static final Comparator<WorklistEntry> ORDER = Comparator.comparingDouble((WorklistEntry e) -> -e.priorityScore)
+                                                             .thenComparing(e -> e.id);
+
+    private record Snapshot(List<WorklistEntry> sorted, long loadedAt, AtomicBoolean refreshing) {
+    }
 
     private final WorklistProjection worklist;
+    private final long maxStalenessMillis;
+    private final Map<String, Snapshot> snapshots = new ConcurrentHashMap<>();
+    private final ExecutorService refresher = Executors.newSingleThreadExecutor(r -> {
+        Thread thread = new Thread(r, "worklist-refresh");
+        thread.setDaemon(true);
+        return thread;
+    });
 
-    public WorklistQuery(WorklistProjection worklist) {
+    public WorklistQuery(WorklistProjection worklist,
+                         @Value("${rxledger.worklist.max-staleness-ms:1000}") long maxStalenessMillis) {
         this.worklist = worklist;
+        this.maxStalenessMillis = maxStalenessMillis;
     }
 
     public Connection<WorklistEntry> page(String practice, WorklistFilter filter, Integer first, String after) {
         int size = Pagination.pageSize(first);
-        Bson where = filter(practice.strip().toUpperCase(java.util.Locale.ROOT), filter);
-        Bson page = after == null ? where : Filters.and(where, after(after));
-        List<WorklistEntry> found = worklist.entries().find(page)
-                .sort(Sorts.orderBy(Sorts.descending("priorityScore"), Sorts.ascending("_id")))
-                .limit(size + 1).into(new ArrayList<>());
-        boolean hasNext = found.size() > size;
-        List<Connection.Edge<WorklistEntry>> edges = found.stream().limit(size)
-                .map(e -> new Connection.Edge<>(cursor(e), e)).toList();
-        long total = worklist.entries().countDocuments(where);
+        Predicate<WorklistEntry> matching = matching(filter);
+        Predicate<WorklistEntry> afterCursor = after == null ? e -> true : after(after);
+        List<WorklistEntry> entries = snapshot(practice.strip().toUpperCase(Locale.ROOT)).sorted();
+        List<Connection.Edge<WorklistEntry>> edges = new ArrayList<>(size);
+        long total = 0;
+        boolean hasNext = false;
+        for (WorklistEntry entry : entries) {
+            if (!matching.test(entry)) {
+                continue;
+            }
+            total++;
+            if (afterCursor.test(entry)) {
+                if (edges.size() < size) {
+                    edges.add(new Connection.Edge<>(cursor(entry), entry));
+                } else {
+                    hasNext = true;
+                }
+            }
+        }
         return new Connection<>(edges, Pagination.pageInfo(edges, hasNext, after != null), total);
     }
 
-    private static Bson filter(String practice, WorklistFilter filter) {
-        List<Bson> conditions = new ArrayList<>();
-        conditions.add(Filters.eq("practice", practice));
-        if (filter != null) {
-            if (filter.smrEligible() != null) {
-                conditions.add(Filters.eq("smrEligible", filter.smrEligible()));
-            }
-            if (filter.hasOpenAlerts() != null) {
-                conditions.add(filter.hasOpenAlerts() ? Filters.gt("openAlertCount", 0)
-                                                      : Filters.eq("openAlertCount", 0));
-            }
-            if (filter.minActiveMedicines() != null) {
-                conditions.add(Filters.gte("activeMedicineCount", filter.minActiveMedicines()));
-            }
-            if (filter.category() != null) {
-                conditions.add(Filters.eq("openCategories", filter.category()));
-            }
+    private Snapshot snapshot(String practice) {
+        Snapshot current = snapshots.get(practice);
+        if (current == null) {
+            return snapshots.computeIfAbsent(practice, this::load);
         }
-        return Filters.and(conditions);
+        if (System.currentTimeMillis() - current.loadedAt() > maxStalenessMillis
+                && current.refreshing().compareAndSet(false, true)) {
+            refresher.submit(() -> snapshots.put(practice, load(practice)));
+        }
+        return current;
+    }
+
+    private Snapshot load(String practice) {
+        List<WorklistEntry> entries = worklist.entries().find(Filters.eq("practice", practice))
+                                              .into(new ArrayList<>());
+        entries.sort(ORDER);
+        return new Snapshot(List.copyOf(entries), System.currentTimeMillis(), new AtomicBoolean());
+    }
+
+    private static Predicate<WorklistEntry> matching(WorklistFilter filter) {
+        if (filter == null) {
+            return e -> true;
+        }
+        return e -> (filter.smrEligible() == null || e.smrEligible == filter.smrEligible())
+                && (filter.hasOpenAlerts() == null || (e.openAlertCount > 0) == filter.hasOpenAlerts())
+                && (filter.minActiveMedicines() == null || e.activeMedicineCount >= filter.minActiveMedicines())
+                && (filter.category() == null || e.openCategories.contains(filter.category()));
     }
 
     private static String cursor(WorklistEntry entry) {
@@ -73,7 +117,8 @@ public class WorklistQuery {
                 (PREFIX + entry.priorityScore + ":" + entry.id).getBytes(StandardCharsets.UTF_8));
     }
 
-    private static Bson after(String cursor) {
+    /** Entries after the cursor's (score, id) in worklist order. */
+    private static Predicate<WorklistEntry> after(String cursor) {
         try {
             String decoded = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
             if (!decoded.startsWith(PREFIX)) {
@@ -83,10 +128,14 @@ public class WorklistQuery {
             int colon = rest.indexOf(':');
             double score = Double.parseDouble(rest.substring(0, colon));
             String id = rest.substring(colon + 1);
-            return Filters.or(Filters.lt("priorityScore", score),
-                              Filters.and(Filters.eq("priorityScore", score), Filters.gt("_id", id)));
+            return e -> e.priorityScore < score || (e.priorityScore == score && e.id.compareTo(id) > 0);
         } catch (IllegalArgumentException | IndexOutOfBoundsException e) {
             throw new BadRequest("Unreadable cursor");
         }
+    }
+
+    @jakarta.annotation.PreDestroy
+    void shutdown() {
+        refresher.shutdownNow();
     }
 }
