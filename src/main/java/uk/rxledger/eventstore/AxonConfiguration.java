@@ -12,6 +12,7 @@ import org.axonframework.commandhandling.gateway.DefaultCommandGateway;
 import org.axonframework.commandhandling.gateway.IntervalRetryScheduler;
 import org.axonframework.commandhandling.CommandBus;
 import org.axonframework.common.caching.Cache;
+import org.axonframework.common.caching.NoCache;
 import org.axonframework.common.caching.WeakReferenceCache;
 import org.axonframework.config.ConfigurerModule;
 import org.axonframework.eventhandling.PropagatingErrorHandler;
@@ -103,11 +104,24 @@ public class AxonConfiguration {
                 .build();
     }
 
+    /**
+     * This instance's name as an owner of processor segments. Axon's default (the JVM's pid@host) is the same for two
+     * application contexts in one JVM, and for two containers that both run as pid 1 on a reused host name; two
+     * instances with one name would both process the same segments (ADR 0010).
+     */
     @Bean
-    TokenStore tokenStore(MongoDatabase database, Serializer serializer) {
+    NodeIdentity nodeIdentity(@Value("${rxledger.node-id:}") String configured) {
+        return NodeIdentity.of(configured);
+    }
+
+    @Bean
+    TokenStore tokenStore(MongoDatabase database, Serializer serializer, NodeIdentity node,
+                          @Value("${rxledger.processors.claim-timeout-ms:10000}") long claimTimeout) {
         return MongoTokenStore.builder()
                 .mongoTemplate(DefaultMongoTemplate.builder().mongoDatabase(database).build())
                 .serializer(serializer)
+                .nodeId(node.id())
+                .claimTimeout(Duration.ofMillis(claimTimeout))
                 .build();
     }
 
@@ -117,9 +131,15 @@ public class AxonConfiguration {
         return new SimpleCorrelationDataProvider(EventMetadata.KEYS);
     }
 
+    /**
+     * Patient aggregates cached between commands. Only safe while one instance handles all commands: another
+     * instance's cached copy goes stale without knowing, and a command checked against it can be rejected wrongly
+     * (e.g. LINE_NOT_FOUND for a line opened through the other instance) before any concurrency check. Off whenever
+     * several instances share a store (the prod profile; ADR 0010).
+     */
     @Bean
-    Cache patientCache() {
-        return new WeakReferenceCache();
+    Cache patientCache(@Value("${rxledger.aggregate-cache.enabled:true}") boolean enabled) {
+        return enabled ? new WeakReferenceCache() : NoCache.INSTANCE;
     }
 
     @Bean
@@ -174,7 +194,8 @@ public class AxonConfiguration {
     ConfigurerModule eventProcessingDefaults(
             @Value("${rxledger.processors.batch-size:500}") int batchSize,
             @Value("${rxledger.processors.segments:4}") int segments,
-            @Value("${rxledger.processors.wakeup-ms:20}") long wakeup) {
+            @Value("${rxledger.processors.wakeup-ms:20}") long wakeup,
+            @Value("${rxledger.processors.token-claim-interval-ms:5000}") long tokenClaimInterval) {
         // Built from Axon's configuration rather than injected: the event store itself depends on that configuration.
         AtomicReference<WakingMessageSource> source = new AtomicReference<>();
         return configurer -> {
@@ -184,7 +205,9 @@ public class AxonConfiguration {
                         .messageSource(source.updateAndGet(existing -> existing != null ? existing
                                 : new WakingMessageSource(config.eventStore(), Duration.ofMillis(wakeup))))
                         .batchSize(batchSize)
-                        .initialSegmentCount(segments))
+                        .initialSegmentCount(segments)
+                        // How often a coordinator looks for unclaimed segments, e.g. ones another instance released.
+                        .tokenClaimInterval(tokenClaimInterval))
                 .registerDefaultListenerInvocationErrorHandler(c -> PropagatingErrorHandler.instance())
                 .registerDefaultHandlerInterceptor((c, name) -> new ProjectionBatchInterceptor());
         };
