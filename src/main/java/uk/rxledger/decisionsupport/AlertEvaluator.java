@@ -72,7 +72,10 @@ public class AlertEvaluator {
      */
     public Optional<PatientEvaluation> reconcile(String patientId, long sequence, String correlationId) {
         if (!patients.awaitSequence(patientId, sequence, VIEW_WAIT)) {
-            log.warn("Read model lagging: evaluating an older state of a patient (sequence {})", sequence);
+            // Evaluating an older state (e.g. while the read model is rebuilt) could resolve alerts that still hold;
+            // the patient's next change or the daily run evaluates them once the read model has caught up.
+            log.warn("Read model lagging: evaluation of a patient skipped (sequence {})", sequence);
+            return Optional.empty();
         }
         Optional<PatientView> view = patients.find(patientId);
         if (view.isEmpty()) {

@@ -1,6 +1,7 @@
 package uk.rxledger.decisionsupport;
 
 import org.axonframework.config.ProcessingGroup;
+import org.axonframework.eventhandling.DisallowReplay;
 import org.axonframework.eventhandling.EventHandler;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Flux;
@@ -14,6 +15,8 @@ import uk.rxledger.regimen.PatientView;
  * the head of the stream (see DecisionSupportConfiguration), so each instance sees every new alert whoever raised it.
  */
 @Component
+// Replaying would re-evaluate (or re-announce) history: these react to new events only.
+@DisallowReplay
 @ProcessingGroup(AlertNotifications.PROCESSING_GROUP)
 public class AlertNotifications {
 

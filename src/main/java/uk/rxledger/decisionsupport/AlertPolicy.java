@@ -1,6 +1,7 @@
 package uk.rxledger.decisionsupport;
 
 import org.axonframework.config.ProcessingGroup;
+import org.axonframework.eventhandling.DisallowReplay;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.SequenceNumber;
 import org.axonframework.messaging.MetaData;
@@ -21,6 +22,8 @@ import java.util.Map;
  * raised or resolved do not trigger it again. A batch of events evaluates each patient once, after its last event.
  */
 @Component
+// Replaying would re-evaluate (or re-announce) history: these react to new events only.
+@DisallowReplay
 @ProcessingGroup(AlertPolicy.PROCESSING_GROUP)
 public class AlertPolicy {
 
