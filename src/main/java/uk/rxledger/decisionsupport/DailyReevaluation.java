@@ -1,20 +1,15 @@
 package uk.rxledger.decisionsupport;
 
-import com.mongodb.MongoWriteException;
-import com.mongodb.ErrorCategory;
-import com.mongodb.client.MongoCollection;
-import com.mongodb.client.MongoDatabase;
-import org.bson.Document;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 import uk.rxledger.regimen.PatientProjection;
+import uk.rxledger.scheduling.DailyJobs;
 
 import java.time.Clock;
 import java.time.LocalDate;
 
-import java.util.Date;
 import java.util.List;
 import java.util.UUID;
 
@@ -36,28 +31,22 @@ public class DailyReevaluation {
     private final PatientProjection patients;
     private final AlertEvaluator evaluator;
     private final WorklistProjection worklist;
-    private final MongoCollection<Document> jobs;
+    private final DailyJobs jobs;
     private final Clock clock;
 
     public DailyReevaluation(PatientProjection patients, AlertEvaluator evaluator, WorklistProjection worklist,
-                             MongoDatabase database, Clock clock) {
+                             DailyJobs jobs, Clock clock) {
         this.patients = patients;
         this.evaluator = evaluator;
         this.worklist = worklist;
-        this.jobs = database.getCollection("jobs");
+        this.jobs = jobs;
         this.clock = clock;
     }
 
     @Scheduled(cron = "${rxledger.decision-support.daily-cron:0 30 2 * * *}", zone = "Europe/London")
     void scheduled() {
-        LocalDate today = LocalDate.now(clock);
-        try {
-            jobs.insertOne(new Document("_id", "daily-evaluation/" + today).append("startedAt", Date.from(clock.instant())));
-        } catch (MongoWriteException e) {
-            if (e.getError().getCategory() == ErrorCategory.DUPLICATE_KEY) {
-                return; // another instance runs today's evaluation
-            }
-            throw e;
+        if (!jobs.claim("daily-evaluation", LocalDate.now(clock))) {
+            return; // another instance runs today's evaluation
         }
         Run run = runNow(null);
         log.info("Daily re-evaluation of {} patients took {} ms", run.patientsEvaluated(),

@@ -67,6 +67,10 @@ public final class PatientEvents {
                                    e.indication(), e.prescriber()));
         } else if (event instanceof MedicineDispensed e) {
             view.line(e.lineId()).ifPresent(line -> {
+                PatientView.DispensingEntry dispensing = new PatientView.DispensingEntry();
+                dispensing.dispensedOn = e.dispensedOn();
+                dispensing.quantity = e.quantity();
+                line.dispensings.add(dispensing);
                 line.unitsDispensed += e.quantity();
                 if (line.lastDispensedOn == null || e.dispensedOn().isAfter(line.lastDispensedOn)) {
                     line.lastDispensedOn = e.dispensedOn();
@@ -87,6 +91,7 @@ public final class PatientEvents {
                 line.endedOn = e.switchedOn();
                 line.endReason = e.reason().name();
                 line.switchedToLineId = e.newLineId();
+                line.unusedQuantity = e.unusedQuantity();
                 next.indication = line.indication;
             });
             view.lines.add(next);
@@ -95,6 +100,7 @@ public final class PatientEvents {
                 line.status = LineStatus.DEPRESCRIBED;
                 line.endedOn = e.stoppedOn();
                 line.endReason = e.reason().name();
+                line.unusedQuantity = e.unusedQuantity();
             });
         } else if (event instanceof AdherenceChecked e) {
             PatientView.AdherenceCheckView check = new PatientView.AdherenceCheckView();
@@ -105,6 +111,7 @@ public final class PatientEvents {
             check.periodEnd = e.periodEnd();
             check.adherence = e.adherence();
             check.adherent = e.adherent();
+            check.unitsRemaining = e.unitsRemaining();
             view.adherenceChecks.add(check);
         } else if (event instanceof MedicationReviewCompleted e) {
             PatientView.ReviewView review = new PatientView.ReviewView();

@@ -53,6 +53,10 @@ public class PatientView extends ProjectedDocument {
         public String prescriber;
         public LocalDate lastDispensedOn;
         public double unitsDispensed;
+        /** Every dispensing of the line, in the order recorded (for supply-on-hand and waste estimates). */
+        public List<DispensingEntry> dispensings = new ArrayList<>();
+        /** Units left over when the line was switched or stopped, where the clinician recorded them. */
+        public Double unusedQuantity;
         /** Every dose of the line in date order: the starting dose, then each change. */
         public List<DoseEntry> doses = new ArrayList<>();
         /** The line this one replaced, or the one that replaced it. */
@@ -62,6 +66,11 @@ public class PatientView extends ProjectedDocument {
         public double dailyUnits() {
             return unitsPerDose * dosesPerDay;
         }
+    }
+
+    public static class DispensingEntry {
+        public LocalDate dispensedOn;
+        public double quantity;
     }
 
     public static class DoseEntry {
@@ -82,6 +91,8 @@ public class PatientView extends ProjectedDocument {
         public LocalDate periodEnd;
         public double adherence;
         public boolean adherent;
+        /** Units counted at a pill count (null for other methods). */
+        public Double unitsRemaining;
     }
 
     public static class ReviewView {

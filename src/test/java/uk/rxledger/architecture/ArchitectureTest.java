@@ -17,7 +17,7 @@ class ArchitectureTest {
 
     static final String[] FEATURES = {"..regimen..", "..catalogue..", "..decisionsupport..", "..outcomes..",
             "..waste..", "..audit..", "..governance.."};
-    static final String[] INFRASTRUCTURE = {"..eventstore..", "..projection..", "..graphql..", "..domain.."};
+    static final String[] INFRASTRUCTURE = {"..eventstore..", "..projection..", "..graphql..", "..domain..", "..scheduling.."};
 
     static JavaClasses classes;
 

@@ -64,7 +64,7 @@ public class ContractDocumentsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"regimen.graphql", "decision-support.graphql"})
+    @ValueSource(strings = {"regimen.graphql", "decision-support.graphql", "outcomes-and-waste.graphql"})
     void everyOperationValidatesAgainstTheSchema(String file) throws IOException {
         Document document = Parser.parse(Files.readString(COPY.resolve("operations").resolve(file)));
         List<ValidationError> errors = new Validator().validateDocument(schema(), document, Locale.ENGLISH);

@@ -1,0 +1,132 @@
+package uk.rxledger.outcomes;
+
+import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import uk.rxledger.decisionsupport.rules.Rule;
+import uk.rxledger.decisionsupport.rules.RuleSet;
+import uk.rxledger.regimen.AdherenceMethod;
+import uk.rxledger.regimen.DeprescribeReason;
+import uk.rxledger.regimen.Frailty;
+import uk.rxledger.regimen.RegimenCommands;
+import uk.rxledger.regimen.RegimenCommands.Recorded;
+import uk.rxledger.regimen.ReviewKind;
+import uk.rxledger.regimen.Sex;
+import uk.rxledger.regimen.SwitchReason;
+
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.YearMonth;
+import java.time.ZoneId;
+import java.util.concurrent.ThreadLocalRandom;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The population read models fed by real commands (through the aggregate and the event store), against figures worked
+ * out by hand: activity by business date across two months, waste and savings, a pill-count stockpile revised by a
+ * dispensing recorded later but dated before it, and the month-end snapshot taken when a day starts.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE)
+class OutcomesProjectionTest {
+
+    static final String NAPROXEN_500 = "1001010P0AAAEAE";   // 6.1p
+    static final String OMEPRAZOLE_20 = "0103050P0AAAAAA";  // 3.07p
+    static final String ESOMEPRAZOLE_20 = "0103050E0AAAAAA"; // 5.4p, formulary alternative omeprazole
+
+    @Autowired
+    CommandGateway commands;
+    @Autowired
+    OutcomeQueries queries;
+    @Autowired
+    OutcomesDay day;
+    @Autowired
+    RuleSet rules;
+
+    final LocalDate today = LocalDate.now(ZoneId.of("Europe/London"));
+    final YearMonth thisMonth = YearMonth.from(today);
+    final LocalDate day1 = thisMonth.atDay(1);
+    final String practice = "Q" + ThreadLocalRandom.current().nextInt(10_000, 99_999);
+
+    @Test
+    void activityWasteSavingsAndStateAddUpByPracticeAndMonth() {
+        // p1, 75: naproxen 1 x 2 from day1-15 (60 dispensed), 1 x 1 from day1-5, stopped on day1:
+        //   supply 60 - (10 x 2 + 5 x 1) = 35 -> 35 x 6.1p = 213.5 -> 214p; saves 1 x 6.1p x 365 = 2226.5 -> 2227p.
+        //   Omeprazole from day1 (28 dispensed); a pill count on day1 finds 30: 2 stockpiled x 3.07p = 6p.
+        //   A structured review on day1.
+        String p1 = register(75);
+        String naproxen = start(p1, NAPROXEN_500, 2, day1.minusDays(15));
+        send(new RegimenCommands.RecordDispensing(p1, naproxen, 60, day1.minusDays(15)));
+        send(new RegimenCommands.ChangeDose(p1, naproxen, 1, 1, day1.minusDays(5), null));
+        send(new RegimenCommands.DeprescribeMedicine(p1, naproxen, day1, DeprescribeReason.HIGH_RISK, null, null));
+        String omeprazole = start(p1, OMEPRAZOLE_20, 1, day1);
+        send(new RegimenCommands.RecordDispensing(p1, omeprazole, 28, day1));
+        send(new RegimenCommands.RecordAdherenceCheck(p1, omeprazole, day1, AdherenceMethod.PILL_COUNT, day1, day1,
+                                                      30.0, null));
+        send(new RegimenCommands.CompleteMedicationReview(p1, day1, "pharmacist", ReviewKind.STRUCTURED, null));
+        // p2, 40: esomeprazole from day1-3, switched to omeprazole on day1 with 10 left over: 10 x 5.4p = 54p;
+        //   saves (5.4 - 3.07) x 365 = 850.45 -> 850p.
+        String p2 = register(40);
+        String esomeprazole = start(p2, ESOMEPRAZOLE_20, 1, day1.minusDays(3));
+        send(new RegimenCommands.SwitchMedicine(p2, esomeprazole, OMEPRAZOLE_20, 1, 1, day1, SwitchReason.FORMULARY,
+                                                10.0));
+
+        PracticeMetrics expected = new PracticeMetrics(practice, thisMonth.toString(), 2, 0, 0, 0, 1, 1, 1, 1, 1, 0.0,
+                                                       0, 0, 0, null, 214 + 6 + 54, 2227 + 850);
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(
+                () -> assertThat(queries.practiceMetrics(practice, thisMonth)).isEqualTo(expected));
+        PracticeMetrics previous = queries.practiceMetrics(practice, thisMonth.minusMonths(1));
+        assertThat(previous.medicinesStarted()).isEqualTo(2);
+        assertThat(previous.deprescribings() + previous.switches() + previous.reviewsCompleted()).isZero();
+        assertThat(previous.registeredPatients()).as("no month-end snapshot yet").isZero();
+
+        assertThat(queries.waste(Grouping.CATEGORY, practice, null, null, null)).containsExactly(
+                new SummaryRow("STOPPED_WITH_SUPPLY", "Stopped with supply on hand", 214, 35, 1),
+                new SummaryRow("SWITCHED_WITH_SUPPLY", "Switched with supply on hand", 54, 10, 1),
+                new SummaryRow("UNUSED_STOCKPILE", "Unused stockpile found at a pill count", 6, 2, 1));
+        assertThat(queries.savings(Grouping.REASON, practice, null, day1, day1)).containsExactly(
+                new SummaryRow("FORMULARY", "Formulary", 850, 0, 1),
+                new SummaryRow("HIGH_RISK", "High risk", 2227, 0, 1));
+        assertThat(queries.savings(Grouping.REASON, practice, null, null, day1.minusDays(1))).isEmpty();
+
+        // FORMULARY_SWITCH: both patients have an active line (at risk); omeprazole has no cheaper alternative.
+        MeasureResult.Practice formulary = queries.measure(rule("FORMULARY_SWITCH"), thisMonth, null).practices()
+                .stream().filter(p -> p.practice().equals(practice)).findFirst().orElseThrow();
+        assertThat(formulary).isEqualTo(new MeasureResult.Practice(practice, 0, 2, 0.0, formulary.percentile()));
+
+        // A dispensing of 5 recorded now but dated day1: supply on day1 becomes 33, so the pill count found no excess.
+        send(new RegimenCommands.RecordDispensing(p1, omeprazole, 5, day1));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(
+                () -> assertThat(queries.practiceMetrics(practice, thisMonth).wastePence()).isEqualTo(214 + 54));
+        assertThat(queries.waste(Grouping.CATEGORY, practice, null, null, null))
+                .extracting(SummaryRow::key).containsExactly("STOPPED_WITH_SUPPLY", "SWITCHED_WITH_SUPPLY");
+
+        // The first day of this month starts: the state as it stands becomes the previous month's month-end state.
+        day.start(day1);
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
+                queries.practiceMetrics(practice, thisMonth.minusMonths(1)).registeredPatients()).isEqualTo(2));
+        assertThat(queries.practiceMetrics(practice, thisMonth.plusMonths(1)).registeredPatients()).isZero();
+    }
+
+    private Rule rule(String code) {
+        return rules.find(code).orElseThrow();
+    }
+
+    private String register(int age) {
+        String id = "outcomes-" + java.util.UUID.randomUUID();
+        send(new RegimenCommands.RegisterPatient(id, practice, "U" + practice.substring(1), today.minusYears(age)
+                .minusDays(10), Sex.FEMALE, false, Frailty.NONE));
+        return id;
+    }
+
+    private String start(String patient, String code, double dosesPerDay, LocalDate on) {
+        return this.<Recorded>send(new RegimenCommands.StartMedicine(patient, code, 1, dosesPerDay, on, null, null))
+                   .lineId();
+    }
+
+    private <R> R send(Object command) {
+        return commands.sendAndWait(command);
+    }
+}
