@@ -90,9 +90,10 @@ class AccessPolicyTest {
     }
 
     @Test
-    void noRolesNoAccessBeyondReferenceData() {
-        Caller nobody = Caller.of("u-2", List.of(), List.of("A81001"));
+    void aCallerWithoutAContractRoleMayDoNothing() {
+        // "Anything else is FORBIDDEN": a token without a known role grants nothing, not even reference data
+        Caller nobody = Caller.of("u-2", List.of("VISITOR"), List.of("A81001"));
         assertThat(POLICY.decide("patient", nobody, new Target("p-own", null)).allowed()).isFalse();
-        assertThat(POLICY.decide("medicines", nobody, Target.NONE).allowed()).isTrue();
+        assertThat(POLICY.decide("medicines", nobody, Target.NONE).allowed()).isFalse();
     }
 }
