@@ -87,6 +87,7 @@ public final class AccessPolicy {
             // the system
             Map.entry("runDailyEvaluation", Requirement.ADMIN),
             Map.entry("rebuildReadModel", Requirement.ADMIN),
+            Map.entry("readModels", Requirement.ADMIN_READ),
             Map.entry("readModelRebuild", Requirement.ADMIN_READ));
 
     /** The answer: the role that granted the operation, or why not. */

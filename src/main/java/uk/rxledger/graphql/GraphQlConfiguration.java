@@ -6,6 +6,15 @@ import graphql.scalars.ExtendedScalars;
 import graphql.schema.DataFetchingEnvironment;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import graphql.ExecutionResult;
+import graphql.analysis.MaxQueryComplexityInstrumentation;
+import graphql.analysis.MaxQueryDepthInstrumentation;
+import graphql.execution.instrumentation.Instrumentation;
+import graphql.execution.instrumentation.InstrumentationContext;
+import graphql.execution.instrumentation.InstrumentationState;
+import graphql.execution.instrumentation.SimpleInstrumentationContext;
+import graphql.execution.instrumentation.parameters.InstrumentationExecuteOperationParameters;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.graphql.ResponseError;
@@ -14,6 +23,7 @@ import org.springframework.graphql.execution.ErrorType;
 import org.springframework.graphql.execution.RuntimeWiringConfigurer;
 import org.springframework.graphql.server.WebGraphQlInterceptor;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -27,8 +37,17 @@ public class GraphQlConfiguration {
 
     private static final Logger log = LoggerFactory.getLogger(GraphQlConfiguration.class);
 
-    /** graphql-java's own classifications for documents and variables that do not fit the schema. */
-    private static final Set<String> CALLER_ERRORS = Set.of("ValidationError", "InvalidSyntax", "OperationNotSupported");
+    /**
+     * graphql-java's own classifications for documents and variables that do not fit the schema, and for documents
+     * aborted by the depth and complexity limits.
+     */
+    private static final Set<String> CALLER_ERRORS = Set.of("ValidationError", "InvalidSyntax", "OperationNotSupported",
+                                                            "ExecutionAborted");
+
+    /** The deepest selection accepted (documented in ADR 0012; the contract's deepest operation has 5 levels). */
+    public static final int MAX_DEPTH = 12;
+    /** The most fields in one document, each field counting 1 wherever it is selected (ADR 0012). */
+    public static final int MAX_COMPLEXITY = 2000;
 
     @Bean
     RuntimeWiringConfigurer scalars() {
@@ -37,6 +56,43 @@ public class GraphQlConfiguration {
                 .scalar(ExtendedScalars.DateTime)
                 .scalar(ExtendedScalars.GraphQLLong)
                 .scalar(ExtendedScalars.Json);
+    }
+
+    /** A document deeper than {@link #MAX_DEPTH} is a BAD_REQUEST; introspection has graphql-java's own limits. */
+    @Bean
+    Instrumentation maxDepth() {
+        return new MaxQueryDepthInstrumentation(MAX_DEPTH) {
+            @Override
+            public InstrumentationContext<ExecutionResult> beginExecuteOperation(
+                    InstrumentationExecuteOperationParameters parameters, InstrumentationState state) {
+                return introspecting(parameters) ? SimpleInstrumentationContext.noOp() : super.beginExecuteOperation(parameters, state);
+            }
+        };
+    }
+
+    /** A document with more than {@link #MAX_COMPLEXITY} fields is a BAD_REQUEST. */
+    @Bean
+    Instrumentation maxComplexity() {
+        return new MaxQueryComplexityInstrumentation(MAX_COMPLEXITY) {
+            @Override
+            public InstrumentationContext<ExecutionResult> beginExecuteOperation(
+                    InstrumentationExecuteOperationParameters parameters, InstrumentationState state) {
+                return introspecting(parameters) ? SimpleInstrumentationContext.noOp() : super.beginExecuteOperation(parameters, state);
+            }
+        };
+    }
+
+    private static boolean introspecting(InstrumentationExecuteOperationParameters parameters) {
+        return Introspections.introspectionOnly(parameters.getExecutionContext().getDocument());
+    }
+
+    /**
+     * A request that has not answered within {@code rxledger.graphql.request-timeout} gets a GraphQL error instead
+     * of its result (the work it started is not undone: a mutation may still complete).
+     */
+    @Bean
+    WebGraphQlInterceptor requestTimeout(@Value("${rxledger.graphql.request-timeout:30s}") Duration timeout) {
+        return new RequestTimeout(timeout);
     }
 
     @Bean

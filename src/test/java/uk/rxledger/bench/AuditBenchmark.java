@@ -42,6 +42,7 @@ import uk.rxledger.regimen.PatientRegistered;
 import uk.rxledger.regimen.Sex;
 import uk.rxledger.regimen.SwitchReason;
 import uk.rxledger.support.ContractClient;
+import uk.rxledger.access.Role;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -112,7 +113,7 @@ class AuditBenchmark {
         fill();
         double fillSeconds = (System.nanoTime() - t0) / 1e9;
 
-        ContractClient client = new ContractClient(port);
+        ContractClient client = new ContractClient(port).as(Role.AUDITOR);
         String document = ContractClient.document("audit.graphql");
         OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
         List<Measure> measures = List.of(
@@ -161,7 +162,7 @@ class AuditBenchmark {
         return (System.nanoTime() - start) / 1e6;
     }
 
-    /** One operation of the contract file, with only the fragments it uses (AccessLog is not built yet). */
+    /** One operation of the contract file, with only the fragments it uses. */
     private static JsonNode http(ContractClient client, String file, String operation, Map<String, ?> variables) {
         String one = AstPrinter.printAst(ContractDocumentsTest.operation(Parser.parse(file), operation));
         JsonNode response = client.post(one, operation, variables);
