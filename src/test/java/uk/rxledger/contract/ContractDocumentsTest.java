@@ -108,7 +108,7 @@ public class ContractDocumentsTest {
                 .containsExactlyInAnyOrder("A", "B");
     }
 
-    static GraphQLSchema schema() throws IOException {
+    public static GraphQLSchema schema() throws IOException {
         TypeDefinitionRegistry registry = new TypeDefinitionRegistry();
         for (Path file : files(Path.of("graphql-schema"))) {
             registry.merge(new SchemaParser().parse(Files.readString(file)));
