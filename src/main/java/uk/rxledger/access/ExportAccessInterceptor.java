@@ -1,5 +1,6 @@
 package uk.rxledger.access;
 
+import jakarta.servlet.DispatcherType;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.http.HttpStatus;
@@ -29,6 +30,9 @@ class ExportAccessInterceptor implements HandlerInterceptor {
     @Override
     public boolean preHandle(HttpServletRequest request, HttpServletResponse response, Object handler)
             throws IOException {
+        if (request.getDispatcherType() == DispatcherType.ASYNC) {
+            return true; // the streamed body's second dispatch: admitted (and logged) on the first
+        }
         Caller caller = request.getAttribute(RequestContextInterceptor.CALLER) instanceof Caller c ? c : null;
         if (caller == null) { // the security filter chain lets no anonymous request this far; refuse regardless
             ErrorResponses.write(response, HttpStatus.UNAUTHORIZED, "UNAUTHORIZED", "A valid bearer token is required");

@@ -6,14 +6,7 @@ import graphql.scalars.ExtendedScalars;
 import graphql.schema.DataFetchingEnvironment;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import graphql.ExecutionResult;
-import graphql.analysis.MaxQueryComplexityInstrumentation;
-import graphql.analysis.MaxQueryDepthInstrumentation;
 import graphql.execution.instrumentation.Instrumentation;
-import graphql.execution.instrumentation.InstrumentationContext;
-import graphql.execution.instrumentation.InstrumentationState;
-import graphql.execution.instrumentation.SimpleInstrumentationContext;
-import graphql.execution.instrumentation.parameters.InstrumentationExecuteOperationParameters;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -44,10 +37,10 @@ public class GraphQlConfiguration {
     private static final Set<String> CALLER_ERRORS = Set.of("ValidationError", "InvalidSyntax", "OperationNotSupported",
                                                             "ExecutionAborted");
 
-    /** The deepest selection accepted (documented in ADR 0012; the contract's deepest operation has 5 levels). */
+    /** The deepest field accepted, a top-level field being level 1 (ADR 0012; the contract's deepest is at 5). */
     public static final int MAX_DEPTH = 12;
-    /** The most fields in one document, each field counting 1 wherever it is selected (ADR 0012). */
-    public static final int MAX_COMPLEXITY = 2000;
+    /** The most fields an operation may select, fragments expanded (ADR 0012; the contract's largest has about 60). */
+    public static final int MAX_FIELDS = 2000;
 
     @Bean
     RuntimeWiringConfigurer scalars() {
@@ -58,32 +51,10 @@ public class GraphQlConfiguration {
                 .scalar(ExtendedScalars.Json);
     }
 
-    /** A document deeper than {@link #MAX_DEPTH} is a BAD_REQUEST; introspection has graphql-java's own limits. */
+    /** Deeper than {@link #MAX_DEPTH} or more fields than {@link #MAX_FIELDS}: a BAD_REQUEST ({@link QueryLimits}). */
     @Bean
-    Instrumentation maxDepth() {
-        return new MaxQueryDepthInstrumentation(MAX_DEPTH) {
-            @Override
-            public InstrumentationContext<ExecutionResult> beginExecuteOperation(
-                    InstrumentationExecuteOperationParameters parameters, InstrumentationState state) {
-                return introspecting(parameters) ? SimpleInstrumentationContext.noOp() : super.beginExecuteOperation(parameters, state);
-            }
-        };
-    }
-
-    /** A document with more than {@link #MAX_COMPLEXITY} fields is a BAD_REQUEST. */
-    @Bean
-    Instrumentation maxComplexity() {
-        return new MaxQueryComplexityInstrumentation(MAX_COMPLEXITY) {
-            @Override
-            public InstrumentationContext<ExecutionResult> beginExecuteOperation(
-                    InstrumentationExecuteOperationParameters parameters, InstrumentationState state) {
-                return introspecting(parameters) ? SimpleInstrumentationContext.noOp() : super.beginExecuteOperation(parameters, state);
-            }
-        };
-    }
-
-    private static boolean introspecting(InstrumentationExecuteOperationParameters parameters) {
-        return Introspections.introspectionOnly(parameters.getExecutionContext().getDocument());
+    Instrumentation queryLimits() {
+        return new QueryLimits(MAX_DEPTH, MAX_FIELDS);
     }
 
     /**
