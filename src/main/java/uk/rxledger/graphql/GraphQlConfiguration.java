@@ -31,11 +31,11 @@ public class GraphQlConfiguration {
     private static final Logger log = LoggerFactory.getLogger(GraphQlConfiguration.class);
 
     /**
-     * graphql-java's own classifications for documents and variables that do not fit the schema, and for documents
-     * aborted by the depth and complexity limits.
+     * graphql-java's own classifications for documents and variables that do not fit the schema, for documents
+     * aborted by the depth and size limits, and for introspection where it is off (the prod profile).
      */
     private static final Set<String> CALLER_ERRORS = Set.of("ValidationError", "InvalidSyntax", "OperationNotSupported",
-                                                            "ExecutionAborted");
+                                                            "ExecutionAborted", "IntrospectionDisabled");
 
     /** The deepest field accepted, a top-level field being level 1 (ADR 0012; the contract's deepest is at 5). */
     public static final int MAX_DEPTH = 12;
