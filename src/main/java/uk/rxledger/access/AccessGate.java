@@ -21,6 +21,17 @@ public class AccessGate {
         }
     }
 
+    /**
+     * The access record could not be stored: the operation fails. The storage error's message is left out (a driver
+     * message can quote the key, which holds the patient id), so that logging this keeps patient ids out of logs.
+     */
+    public static final class NotRecorded extends RuntimeException {
+        NotRecorded(RuntimeException failure) {
+            super("The access record could not be written (" + failure.getClass().getName() + "); nothing was returned",
+                  null, false, true);
+        }
+    }
+
     /** The longest operation name kept in the log (GraphQL names are otherwise unbounded). */
     static final int MAX_OPERATION = 100;
 
@@ -46,8 +57,12 @@ public class AccessGate {
         }
         if (decision.requirement().logged()) {
             String name = loggedAs.length() > MAX_OPERATION ? loggedAs.substring(0, MAX_OPERATION) : loggedAs;
-            log.record(clock.instant(), caller.id(), decision.grantedBy().name(), target.patientId(), name,
-                       purpose.name());
+            try {
+                log.record(clock.instant(), caller.id(), decision.grantedBy().name(), target.patientId(), name,
+                           purpose.name());
+            } catch (RuntimeException failure) {
+                throw new NotRecorded(failure);
+            }
         }
         return decision.grantedBy();
     }

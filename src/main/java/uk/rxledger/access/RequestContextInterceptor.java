@@ -1,18 +1,16 @@
 package uk.rxledger.access;
 
-import graphql.ExecutionResult;
-import graphql.GraphqlErrorBuilder;
 import org.springframework.graphql.execution.ErrorType;
 import org.springframework.graphql.server.WebGraphQlRequest;
 import org.springframework.graphql.server.WebGraphQlResponse;
 import org.springframework.graphql.server.WebSocketGraphQlInterceptor;
 import org.springframework.graphql.server.WebSocketGraphQlRequest;
 import org.springframework.graphql.server.WebSocketSessionInfo;
-import org.springframework.graphql.support.DefaultExecutionGraphQlResponse;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.jwt.JwtException;
 import reactor.core.publisher.Mono;
 import uk.rxledger.graphql.RequestContext;
+import uk.rxledger.graphql.RequestTimeout;
 
 import java.util.Map;
 import java.util.Optional;
@@ -48,7 +46,8 @@ public class RequestContextInterceptor implements WebSocketGraphQlInterceptor {
         var headers = request.getHeaders();
         Optional<Purpose> purpose = Purpose.of(headers.getFirst(Purpose.HEADER));
         if (purpose.isEmpty()) {
-            return Mono.just(badRequest(request, Purpose.HEADER + " must be one of " + Purpose.allowed()));
+            return Mono.just(RequestTimeout.errorResponse(request, ErrorType.BAD_REQUEST,
+                                                          Purpose.HEADER + " must be one of " + Purpose.allowed()));
         }
         String correlation = headers.getFirst("X-Correlation-Id");
         RequestContext context = new RequestContext(
@@ -78,12 +77,5 @@ public class RequestContextInterceptor implements WebSocketGraphQlInterceptor {
         } catch (JwtException | IllegalArgumentException e) {
             return Mono.error(new IllegalStateException("Invalid bearer token in connection_init"));
         }
-    }
-
-    private static WebGraphQlResponse badRequest(WebGraphQlRequest request, String message) {
-        ExecutionResult result = ExecutionResult.newExecutionResult()
-                .addError(GraphqlErrorBuilder.newError().errorType(ErrorType.BAD_REQUEST).message(message).build())
-                .build();
-        return new WebGraphQlResponse(new DefaultExecutionGraphQlResponse(request.toExecutionInput(), result));
     }
 }

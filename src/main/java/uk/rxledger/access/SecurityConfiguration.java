@@ -8,6 +8,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -45,7 +46,7 @@ public class SecurityConfiguration {
 
     private static final Logger log = LoggerFactory.getLogger(SecurityConfiguration.class);
 
-    /** The caller of a token Spring Security has checked; null when the token has no subject. */
+    /** The caller of a token the decoder has checked (which requires a subject). */
     static Caller caller(Jwt jwt) {
         return Caller.of(jwt.getSubject(), jwt.getClaimAsStringList("roles"), jwt.getClaimAsStringList("practices"));
     }
@@ -68,6 +69,7 @@ public class SecurityConfiguration {
     }
 
     @Bean
+    @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
     SecurityFilterChain securityFilterChain(HttpSecurity http, JwtDecoder decoder,
                                             @Value("${rxledger.security.anonymous-introspection:true}")
                                             boolean anonymousIntrospection,
@@ -127,6 +129,7 @@ public class SecurityConfiguration {
 
     /** Ahead of Spring Security (order -100), so that an oversized body is refused before anything reads it. */
     @Bean
+    @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
     FilterRegistrationBean<RequestBodyLimit> requestBodyLimit(
             @Value("${rxledger.security.max-request-bytes:262144}") int maxRequestBytes) {
         FilterRegistrationBean<RequestBodyLimit> registration =
@@ -163,6 +166,7 @@ public class SecurityConfiguration {
     }
 
     @Bean
+    @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
     WebMvcConfigurer exportAccess(AccessGate gate) {
         return new WebMvcConfigurer() {
             @Override

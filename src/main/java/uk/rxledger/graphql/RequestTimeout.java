@@ -16,7 +16,7 @@ import java.time.Duration;
  * a server condition, not something the caller did, since depth and complexity are limited. Subscriptions
  * (WebSocket) are long-lived by design and not limited.
  */
-final class RequestTimeout implements WebGraphQlInterceptor {
+public final class RequestTimeout implements WebGraphQlInterceptor {
 
     private final Duration timeout;
 
@@ -33,11 +33,14 @@ final class RequestTimeout implements WebGraphQlInterceptor {
     }
 
     private WebGraphQlResponse timedOut(WebGraphQlRequest request) {
+        return errorResponse(request, ErrorType.INTERNAL_ERROR,
+                             "The request did not complete within " + timeout.toMillis() + " ms");
+    }
+
+    /** An answer to the request that is one GraphQL error and no data, without executing it. */
+    public static WebGraphQlResponse errorResponse(WebGraphQlRequest request, ErrorType type, String message) {
         ExecutionResult result = ExecutionResult.newExecutionResult()
-                .addError(GraphqlErrorBuilder.newError().errorType(ErrorType.INTERNAL_ERROR)
-                                  .message("The request did not complete within " + timeout.toMillis() + " ms")
-                                  .build())
-                .build();
+                .addError(GraphqlErrorBuilder.newError().errorType(type).message(message).build()).build();
         return new WebGraphQlResponse(new DefaultExecutionGraphQlResponse(request.toExecutionInput(), result));
     }
 }

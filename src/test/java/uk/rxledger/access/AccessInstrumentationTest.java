@@ -100,6 +100,7 @@ class AccessInstrumentationTest {
         assertThat(calls).isEmpty();
         assertThat(read.getErrors()).hasSize(1);
         assertThat(read.getErrors().get(0).getPath()).containsExactly("patient");
+        assertThat(read.getErrors().get(0).getMessage()).doesNotContain("p-1");
         Map<String, Object> data = read.getData();
         assertThat(data.get("patient")).isNull();
         assertThat(data.get("medicines")).isEqualTo("catalogue"); // reference data needs no record

@@ -1,8 +1,11 @@
 package uk.rxledger.access;
 
+import graphql.introspection.Introspection;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.annotation.DirtiesContext;
 import uk.rxledger.support.ContractClient;
 
 import java.net.URI;
@@ -17,6 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The production profile's GraphQL settings (application-prod.properties), on the test store: no GraphiQL, no
  * introspection, nothing without a token.
  */
+@DirtiesContext
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "spring.graphql.graphiql.enabled=false",
         "spring.graphql.schema.introspection.enabled=false",
@@ -27,6 +31,12 @@ class ProductionProfileSecurityTest {
 
     @LocalServerPort
     int port;
+
+    /** Spring Boot turns introspection off JVM-wide (graphql-java's switch): on again for the tests that follow. */
+    @AfterAll
+    static void introspectionOnAgain() {
+        Introspection.enabledJvmWide(true);
+    }
 
     @Test
     void noGraphiqlNoIntrospectionAndNothingWithoutAToken() throws Exception {
