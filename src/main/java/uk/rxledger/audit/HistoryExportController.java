@@ -38,7 +38,7 @@ public class HistoryExportController {
 
     @GetMapping("/patients/{patientId}/history.ndjson")
     public ResponseEntity<StreamingResponseBody> export(@PathVariable String patientId) {
-        // Issue 6 seam: an AUDITOR (or the patient's own practice) will be required here.
+        // Admitted (and logged) before this runs by the role table's interceptor (uk.rxledger.access, ADR 0012).
         long last = Math.max(streams.lastSequence(patientId).orElse(-1L), streams.witnessSequence(patientId));
         if (last < 0) {
             return ResponseEntity.notFound().build();

@@ -6,6 +6,8 @@ import graphql.scalars.ExtendedScalars;
 import graphql.schema.DataFetchingEnvironment;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import graphql.execution.instrumentation.Instrumentation;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.graphql.ResponseError;
@@ -14,6 +16,7 @@ import org.springframework.graphql.execution.ErrorType;
 import org.springframework.graphql.execution.RuntimeWiringConfigurer;
 import org.springframework.graphql.server.WebGraphQlInterceptor;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -27,8 +30,17 @@ public class GraphQlConfiguration {
 
     private static final Logger log = LoggerFactory.getLogger(GraphQlConfiguration.class);
 
-    /** graphql-java's own classifications for documents and variables that do not fit the schema. */
-    private static final Set<String> CALLER_ERRORS = Set.of("ValidationError", "InvalidSyntax", "OperationNotSupported");
+    /**
+     * graphql-java's own classifications for documents and variables that do not fit the schema, for documents
+     * aborted by the depth and size limits, and for introspection where it is off (the prod profile).
+     */
+    private static final Set<String> CALLER_ERRORS = Set.of("ValidationError", "InvalidSyntax", "OperationNotSupported",
+                                                            "ExecutionAborted", "IntrospectionDisabled");
+
+    /** The deepest field accepted, a top-level field being level 1 (ADR 0012; the contract's deepest is at 5). */
+    public static final int MAX_DEPTH = 12;
+    /** The most fields an operation may select, fragments expanded (ADR 0012; the contract's largest has about 60). */
+    public static final int MAX_FIELDS = 2000;
 
     @Bean
     RuntimeWiringConfigurer scalars() {
@@ -37,6 +49,21 @@ public class GraphQlConfiguration {
                 .scalar(ExtendedScalars.DateTime)
                 .scalar(ExtendedScalars.GraphQLLong)
                 .scalar(ExtendedScalars.Json);
+    }
+
+    /** Deeper than {@link #MAX_DEPTH} or more fields than {@link #MAX_FIELDS}: a BAD_REQUEST ({@link QueryLimits}). */
+    @Bean
+    Instrumentation queryLimits() {
+        return new QueryLimits(MAX_DEPTH, MAX_FIELDS);
+    }
+
+    /**
+     * A request that has not answered within {@code rxledger.graphql.request-timeout} gets a GraphQL error instead
+     * of its result (the work it started is not undone: a mutation may still complete).
+     */
+    @Bean
+    WebGraphQlInterceptor requestTimeout(@Value("${rxledger.graphql.request-timeout:30s}") Duration timeout) {
+        return new RequestTimeout(timeout);
     }
 
     @Bean

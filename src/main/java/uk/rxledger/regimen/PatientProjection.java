@@ -32,6 +32,14 @@ public class PatientProjection {
         return patients.find(patientId);
     }
 
+    /** The registered patient's practice, by key and reading that one field (access control asks for every request). */
+    public Optional<String> practiceOf(String patientId) {
+        org.bson.Document view = patients.collection().withDocumentClass(org.bson.Document.class)
+                .find(com.mongodb.client.model.Filters.eq("_id", patientId))
+                .projection(new org.bson.Document("practice", 1)).first();
+        return Optional.ofNullable(view == null ? null : view.getString("practice"));
+    }
+
     /** Every registered patient's id, of one practice when given (a scan: for daily jobs, not for requests). */
     public java.util.List<String> allPatientIds(String practice) {
         return patients.collection().withDocumentClass(org.bson.Document.class)

@@ -41,6 +41,14 @@ class ArchitectureTest {
     }
 
     @Test
+    void accessIsControlledInOnePlaceThatNoFeatureCalls() {
+        // ADR 0012: the role table is applied by uk.rxledger.access around the features, never from inside them
+        noClasses().that().resideInAnyPackage(FEATURES).or().resideInAnyPackage(INFRASTRUCTURE)
+                   .should().dependOnClassesThat().resideInAPackage("..access..")
+                   .check(classes);
+    }
+
+    @Test
     void theCatalogueIsReferenceDataThatDependsOnNoOtherFeature() {
         noClasses().that().resideInAPackage("..catalogue..")
                    .should().dependOnClassesThat().resideInAnyPackage(

@@ -23,6 +23,7 @@ import uk.rxledger.regimen.AdherenceMethod;
 import uk.rxledger.regimen.PatientProjection;
 import uk.rxledger.regimen.PatientView;
 import uk.rxledger.regimen.RegimenCommands;
+import uk.rxledger.access.Role;
 import uk.rxledger.support.ContractClient;
 
 import java.time.Instant;
@@ -84,7 +85,7 @@ class AdherenceCheckedUpcastingTest {
         new Settling(processing, eventStore, streams).settle(patientId);
 
         // History: revision 2, with the threshold.
-        JsonNode history = new AuditOperations(new ContractClient(port))
+        JsonNode history = new AuditOperations(new ContractClient(port).as(Role.AUDITOR))
                 .run("RegimenHistory", Map.of("patientId", patientId)).at("/data/regimenHistory");
         JsonNode check = history.at("/edges/2/node");
         assertThat(check.get("type").asText()).isEqualTo("AdherenceChecked");

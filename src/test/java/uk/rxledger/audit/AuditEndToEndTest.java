@@ -19,6 +19,7 @@ import uk.rxledger.regimen.AlertFinding;
 import uk.rxledger.regimen.PatientProjection;
 import uk.rxledger.regimen.PatientView;
 import uk.rxledger.regimen.RegimenCommands;
+import uk.rxledger.access.Role;
 import uk.rxledger.support.ContractClient;
 
 import java.time.Instant;
@@ -34,7 +35,7 @@ import java.util.UUID;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The contract's audit.graphql operations (all but AccessLog), sent as auditors' tools send them: the contract's own
+ * The contract's audit.graphql operations (AccessLog: AccessLogEndToEndTest), sent as auditors' tools send them: the contract's own
  * documents over HTTP to the application on the embedded MongoDB.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
@@ -74,10 +75,10 @@ class AuditEndToEndTest {
     @BeforeEach
     void setUp() {
         correlationId = "corr-" + UUID.randomUUID();
-        client = new ContractClient(port).header("X-Actor-Id", "pharmacist-7").header("X-Actor-Role", "PHARMACIST")
+        client = new ContractClient(port).as("pharmacist-7", Role.PHARMACIST, "A81001")
                                          .header("X-Correlation-Id", correlationId);
         patientId = "audit-e2e-" + UUID.randomUUID();
-        audit = new AuditOperations(client);
+        audit = new AuditOperations(client.as("auditor-3", Role.AUDITOR).header("X-Purpose-Of-Use", "AUDIT"));
         settling = new Settling(processing, eventStore, streams);
     }
 

@@ -21,7 +21,9 @@ import uk.rxledger.regimen.MedicineStarted;
 import uk.rxledger.regimen.PatientRegimen;
 import uk.rxledger.regimen.PatientRegistered;
 import uk.rxledger.regimen.Sex;
+import uk.rxledger.access.Role;
 import uk.rxledger.support.ContractClient;
+import uk.rxledger.support.TestTokens;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -116,8 +118,31 @@ class HistoryExportTest {
     }
 
     @Test
-    void anUnknownPatientIsNotFound() throws Exception {
-        assertThat(get("/patients/nobody-" + UUID.randomUUID() + "/history.ndjson").statusCode()).isEqualTo(404);
+    void anUnknownPatientIsNotFoundForAuditorsAndForbiddenForClinicians() throws Exception {
+        String path = "/patients/nobody-" + UUID.randomUUID() + "/history.ndjson";
+        assertThat(get(path).statusCode()).isEqualTo(404);
+        HttpResponse<String> clinician = get(path, TestTokens.token("gp-1", Role.CLINICIAN, "A81001"));
+        assertThat(clinician.statusCode()).isEqualTo(403);
+        assertThat(ContractClient.JSON.readTree(clinician.body()).at("/errors/0/extensions/classification").asText())
+                .isEqualTo("FORBIDDEN");
+        assertThat(clinician.body()).doesNotContain("nobody-");
+    }
+
+    @Test
+    void theExportIsAdmittedByTheRoleTable() throws Exception {
+        String patientId = "export-" + UUID.randomUUID();
+        eventStore.publish(message(patientId, 0, new PatientRegistered(patientId, "A81001", "U12345",
+                LocalDate.of(1960, 1, 1), Sex.FEMALE, false, Frailty.NONE), MetaData.emptyInstance()));
+        String path = "/patients/" + patientId + "/history.ndjson";
+        assertThat(get(path, TestTokens.token("gp-1", Role.CLINICIAN, "A81001")).statusCode()).isEqualTo(200);
+        assertThat(get(path, TestTokens.token("gp-2", Role.PHARMACIST, "B82002")).statusCode()).isEqualTo(403);
+        assertThat(get(path, TestTokens.token("gov-1", Role.GOVERNANCE)).statusCode()).isEqualTo(403);
+        assertThat(get(path, TestTokens.token("admin-1", Role.ADMIN)).statusCode()).isEqualTo(403);
+        HttpResponse<String> anonymous = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(anonymous.statusCode()).isEqualTo(401);
+        assertThat(ContractClient.JSON.readTree(anonymous.body()).at("/errors/0/extensions/classification").asText())
+                .isEqualTo("UNAUTHORIZED");
     }
 
     /** ADR 0001, independently: SHA-256 over the previous hash and netstrings of the stored values, in order. */
@@ -138,8 +163,14 @@ class HistoryExportTest {
                                                metaData);
     }
 
+    /** As an auditor. */
     private HttpResponse<String> get(String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).GET().build(),
+        return get(path, TestTokens.token("auditor-1", Role.AUDITOR));
+    }
+
+    private HttpResponse<String> get(String path, String token) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                                    .header("Authorization", TestTokens.bearer(token)).GET().build(),
                          HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
     }
 }

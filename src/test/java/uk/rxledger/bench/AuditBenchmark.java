@@ -42,6 +42,7 @@ import uk.rxledger.regimen.PatientRegistered;
 import uk.rxledger.regimen.Sex;
 import uk.rxledger.regimen.SwitchReason;
 import uk.rxledger.support.ContractClient;
+import uk.rxledger.access.Role;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -115,7 +116,7 @@ class AuditBenchmark {
         fill();
         double fillSeconds = (System.nanoTime() - t0) / 1e9;
 
-        ContractClient client = new ContractClient(port);
+        ContractClient client = new ContractClient(port).as(Role.AUDITOR);
         String document = ContractClient.document("audit.graphql");
         OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
         List<Measure> measures = List.of(
@@ -168,7 +169,7 @@ class AuditBenchmark {
     }
 
     /**
-     * Sends one operation of the contract file, with only the fragments it uses (AccessLog is not built yet); the
+     * Sends one operation of the contract file, with only the fragments it uses ; the
      * document is extracted once, outside the timing, as a tool holds its documents ready.
      */
     private static Callable<JsonNode> http(ContractClient client, String file, String operation,

@@ -14,6 +14,7 @@ import uk.rxledger.regimen.Frailty;
 import uk.rxledger.regimen.RegimenCommands;
 import uk.rxledger.regimen.Sex;
 import uk.rxledger.support.ContractClient;
+import uk.rxledger.access.Role;
 
 import java.time.LocalDate;
 import java.time.ZoneId;
@@ -83,7 +84,7 @@ class DecisionSupportBenchmark {
         Thread.sleep(5000); // let the last alert reconciliations settle
         double builtSeconds = (System.nanoTime() - populateStart) / 1e9;
 
-        ContractClient client = new ContractClient(port);
+        ContractClient client = new ContractClient(port).as(Role.CLINICIAN, PRACTICE);
         Map<String, Map<String, Object>> cases = new java.util.LinkedHashMap<>();
         cases.put("first page (20), no filter", variables(null, null));
         cases.put("filtered: smrEligible", variables(Map.of("smrEligible", true), null));

@@ -8,6 +8,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Primary;
 import org.springframework.beans.factory.annotation.Autowired;
+import uk.rxledger.access.Role;
 import uk.rxledger.support.ContractClient;
 
 import java.time.Clock;
@@ -69,9 +70,10 @@ class DailyReevaluationTest {
 
     @Test
     void aBenzodiazepineReaching28DaysRaisesStoppD5AtTheNextDailyRun() {
-        ContractClient client = new ContractClient(port);
         LocalDate today = LocalDate.now(clock);
         String practice = "E" + (10_000 + (int) (Math.random() * 89_999));
+        ContractClient client = new ContractClient(port).as(Role.CLINICIAN, practice);
+        ContractClient admin = new ContractClient(port).as(Role.ADMIN);
         String patient = "daily-" + java.util.UUID.randomUUID();
         client.mutate("regimen.graphql", "RegisterPatient", Map.of("patientId", patient, "practice", practice,
                 "birthDate", today.minusYears(72).toString(), "sex", "MALE"));
@@ -83,7 +85,7 @@ class DailyReevaluationTest {
                 .contains("SMR_ADDICTIVE").doesNotContain("STOPP_D5"));
 
         clock.advance(Duration.ofDays(1));
-        JsonNode payload = client.post("mutation($i: RunDailyEvaluationInput!) { runDailyEvaluation(input: $i) "
+        JsonNode payload = admin.post("mutation($i: RunDailyEvaluationInput!) { runDailyEvaluation(input: $i) "
                                        + "{ patientsEvaluated date errors { code } } }", null,
                                        Map.of("i", Map.of("practice", practice))).at("/data/runDailyEvaluation");
         assertThat(payload.get("patientsEvaluated").asInt()).isEqualTo(1);
@@ -92,7 +94,7 @@ class DailyReevaluationTest {
                 .contains("SMR_ADDICTIVE", "STOPP_D5"));
 
         // Running it again raises nothing twice.
-        client.post("mutation($i: RunDailyEvaluationInput!) { runDailyEvaluation(input: $i) { patientsEvaluated } }",
+        admin.post("mutation($i: RunDailyEvaluationInput!) { runDailyEvaluation(input: $i) { patientsEvaluated } }",
                     null, Map.of("i", Map.of("practice", practice)));
         assertThat(openRules(client, patient).stream().filter("STOPP_D5"::equals)).hasSize(1);
     }

@@ -8,7 +8,9 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.graphql.client.WebSocketGraphQlClient;
 import org.springframework.web.reactive.socket.client.ReactorNettyWebSocketClient;
 import reactor.core.publisher.Flux;
+import uk.rxledger.access.Role;
 import uk.rxledger.support.ContractClient;
+import uk.rxledger.support.TestTokens;
 
 import java.net.URI;
 import java.time.Duration;
@@ -43,14 +45,15 @@ class DecisionSupportEndToEndTest {
 
     @BeforeEach
     void setUp() {
-        client = new ContractClient(port).header("X-Actor-Id", "gp-42").header("X-Actor-Role", "CLINICIAN");
         practice = "D" + ThreadLocalRandom.current().nextInt(10_000, 99_999);
+        client = new ContractClient(port).as("gp-42", Role.CLINICIAN, practice);
     }
 
     @Test
     void alertsAreRaisedNotifiedAnsweredAndListedOnTheWorklist() throws Exception {
         WebSocketGraphQlClient ws = WebSocketGraphQlClient.builder(
-                URI.create("ws://127.0.0.1:" + port + "/graphql-ws"), new ReactorNettyWebSocketClient()).build();
+                URI.create("ws://127.0.0.1:" + port + "/graphql-ws"), new ReactorNettyWebSocketClient())
+                .interceptor(TestTokens.connectionInit(TestTokens.token("gp-42", Role.CLINICIAN, practice))).build();
         Flux<Map> raised = ws.document(ContractClient.document(DS)).operationName("AlertsRaised")
                              .variable("practice", practice).retrieveSubscription("alertRaised").toEntity(Map.class);
         var notifications = raised.next().timeout(Duration.ofSeconds(30)).toFuture();

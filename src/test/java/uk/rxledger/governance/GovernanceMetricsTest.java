@@ -38,6 +38,8 @@ import uk.rxledger.regimen.RegimenCommands.SwitchMedicine;
 import uk.rxledger.regimen.ReviewKind;
 import uk.rxledger.regimen.Sex;
 import uk.rxledger.regimen.SwitchReason;
+import uk.rxledger.access.Role;
+import uk.rxledger.support.TestTokens;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -228,6 +230,7 @@ class GovernanceMetricsTest {
         HttpClient http = HttpClient.newHttpClient();
         HttpResponse<String> graphql = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/graphql"))
                 .header("Content-Type", "application/json")
+                .header("Authorization", TestTokens.bearer(TestTokens.token("governance-1", Role.GOVERNANCE)))
                 .POST(HttpRequest.BodyPublishers.ofString(
                         "{\"query\":\"{ medicines(search: \\\"omeprazole 20\\\") { edges { node { code } } } }\"}"))
                 .build(), HttpResponse.BodyHandlers.ofString());

@@ -11,6 +11,8 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.yaml.snakeyaml.Yaml;
 import uk.rxledger.governance.PopulationGenerator;
 import uk.rxledger.governance.PopulationPlan;
+import uk.rxledger.access.Role;
+import uk.rxledger.support.TestTokens;
 
 import java.io.File;
 import java.io.IOException;
@@ -126,6 +128,7 @@ class PrometheusIntegrationTest {
                                     "{ medicines(search: \\\"ibuprofen\\\") { edges { node { code } } } }")) {
             HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(
                     "http://127.0.0.1:" + appPort + "/graphql")).header("Content-Type", "application/json")
+                    .header("Authorization", TestTokens.bearer(TestTokens.token("governance-1", Role.GOVERNANCE)))
                     .POST(HttpRequest.BodyPublishers.ofString("{\"query\":\"" + query + "\"}")).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(response.statusCode()).isEqualTo(200);

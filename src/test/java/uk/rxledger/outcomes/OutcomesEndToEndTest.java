@@ -5,6 +5,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import uk.rxledger.access.Role;
 import uk.rxledger.support.ContractClient;
 
 import java.time.Duration;
@@ -59,6 +60,8 @@ class OutcomesEndToEndTest {
     @LocalServerPort
     int port;
     ContractClient client;
+    /** Population figures are read as governance leads read them: no single patient, every practice. */
+    ContractClient governance;
     final LocalDate today = LocalDate.now(ZoneId.of("Europe/London"));
     final YearMonth thisMonth = YearMonth.from(today);
     final LocalDate day1 = thisMonth.atDay(1);
@@ -70,11 +73,12 @@ class OutcomesEndToEndTest {
 
     @BeforeEach
     void setUp() {
-        client = new ContractClient(port).header("X-Actor-Id", "pharmacist-7").header("X-Actor-Role", "PHARMACIST");
         int n = ThreadLocalRandom.current().nextInt(10_000, 99_999);
         a = "A" + n;
         b = "B" + n;
         c = "C" + n;
+        client = new ContractClient(port).as("pharmacist-7", Role.PHARMACIST, a, b, c);
+        governance = new ContractClient(port).as("icb-lead-1", Role.GOVERNANCE);
         pcn1 = "U1" + n;
         pcn2 = "U2" + n;
     }
@@ -143,7 +147,8 @@ class OutcomesEndToEndTest {
         assertThat(second.at("/waste/entries/0/category").asText()).isEqualTo("UNUSED_STOCKPILE");
         assertThat(second.at("/waste/entries/0/units").asDouble()).isEqualTo(10.0);
         assertThat(second.at("/waste/totalWastePence").asLong()).isEqualTo(20);
-        assertThat(client.run(OW, "PatientOutcomes", Map.of("id", "nobody")).at("/data/patient").isNull()).isTrue();
+        assertThat(new ContractClient(port).as(Role.AUDITOR).run(OW, "PatientOutcomes", Map.of("id", "nobody"))
+                .at("/data/patient").isNull()).isTrue();
 
         // ------------------------------------------------------------------ PracticeMetrics
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
@@ -160,7 +165,7 @@ class OutcomesEndToEndTest {
         assertThat(metrics(b, thisMonth.minusMonths(1).toString()).get("medicinesStarted").asInt()).isEqualTo(1);
 
         // ------------------------------------------------------------------ MeasureAcrossPractices
-        JsonNode national = client.run(OW, "MeasureAcrossPractices", Map.of("code", "PINCER_GI_P3A",
+        JsonNode national = governance.run(OW, "MeasureAcrossPractices", Map.of("code", "PINCER_GI_P3A",
                 "month", thisMonth.toString())).at("/data/measure");
         assertThat(national.get("code").asText()).isEqualTo("PINCER_GI_P3A");
         assertThat(national.get("title").asText()).isNotBlank();
@@ -173,7 +178,7 @@ class OutcomesEndToEndTest {
         for (int d = 1; d <= 9; d++) {
             assertThat(deciles.get(d - 1)).isCloseTo(d / 10.0, within(1e-9));
         }
-        JsonNode inPcn1 = client.run(OW, "MeasureAcrossPractices", Map.of("code", "PINCER_GI_P3A",
+        JsonNode inPcn1 = governance.run(OW, "MeasureAcrossPractices", Map.of("code", "PINCER_GI_P3A",
                 "month", thisMonth.toString(), "pcn", pcn1)).at("/data/measure");
         assertThat(inPcn1.get("practices")).isEqualTo(json(List.of(
                 measured(a, 1, 2, 0.5, 50.0), measured(b, 1, 1, 1.0, 100.0))));
@@ -213,17 +218,17 @@ class OutcomesEndToEndTest {
                 savingsRow(thisMonth.toString(), monthLabel, -621, 1))));
 
         // ------------------------------------------------------------------ malformed requests
-        assertBadRequest(client.run(OW, "PracticeMetrics", Map.of("practice", a, "month", "2026-13")));
-        assertBadRequest(client.run(OW, "PracticeMetrics", Map.of("practice", a, "month", "March")));
-        assertBadRequest(client.run(OW, "MeasureAcrossPractices", Map.of("code", "NO_SUCH_RULE",
+        assertBadRequest(governance.run(OW, "PracticeMetrics", Map.of("practice", a, "month", "2026-13")));
+        assertBadRequest(governance.run(OW, "PracticeMetrics", Map.of("practice", a, "month", "March")));
+        assertBadRequest(governance.run(OW, "MeasureAcrossPractices", Map.of("code", "NO_SUCH_RULE",
                                                                         "month", thisMonth.toString())));
-        assertBadRequest(client.run(OW, "MeasureAcrossPractices", Map.of("code", "PINCER_GI_P3A", "month", "2026-3")));
-        assertBadRequest(client.run(OW, "WasteSummary", Map.of("groupBy", "CATEGORY", "from", "2026-03-02",
+        assertBadRequest(governance.run(OW, "MeasureAcrossPractices", Map.of("code", "PINCER_GI_P3A", "month", "2026-3")));
+        assertBadRequest(governance.run(OW, "WasteSummary", Map.of("groupBy", "CATEGORY", "from", "2026-03-02",
                                                               "to", "2026-03-01")));
-        assertBadRequest(client.run(OW, "WasteSummary", Map.of("groupBy", "REASON")));
-        assertBadRequest(client.run(OW, "SavingsSummary", Map.of("groupBy", "CATEGORY")));
-        assertBadRequest(client.run(OW, "SavingsSummary", Map.of("groupBy", "NONSENSE")));
-        assertBadRequest(client.run(OW, "WasteSummary", Map.of("groupBy", "MONTH", "from", "March 2026")));
+        assertBadRequest(governance.run(OW, "WasteSummary", Map.of("groupBy", "REASON")));
+        assertBadRequest(governance.run(OW, "SavingsSummary", Map.of("groupBy", "CATEGORY")));
+        assertBadRequest(governance.run(OW, "SavingsSummary", Map.of("groupBy", "NONSENSE")));
+        assertBadRequest(governance.run(OW, "WasteSummary", Map.of("groupBy", "MONTH", "from", "March 2026")));
     }
 
     // ------------------------------------------------------------------ helpers
@@ -254,7 +259,7 @@ class OutcomesEndToEndTest {
     }
 
     private JsonNode metrics(String practice, String month) {
-        JsonNode response = client.run(OW, "PracticeMetrics", Map.of("practice", practice, "month", month));
+        JsonNode response = governance.run(OW, "PracticeMetrics", Map.of("practice", practice, "month", month));
         assertThat(response.has("errors")).as(response.toString()).isFalse();
         JsonNode metrics = response.at("/data/practiceMetrics").deepCopy();
         assertThat(metrics.get("month").asText()).isEqualTo(month);
@@ -293,7 +298,7 @@ class OutcomesEndToEndTest {
         variables.put("pcn", pcn);
         variables.put("from", from == null ? null : from.toString());
         variables.put("to", to == null ? null : to.toString());
-        JsonNode response = client.run(OW, operation, variables);
+        JsonNode response = governance.run(OW, operation, variables);
         assertThat(response.has("errors")).as(response.toString()).isFalse();
         return response.at("/data/" + field);
     }

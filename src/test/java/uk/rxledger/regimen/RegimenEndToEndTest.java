@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import uk.rxledger.access.Role;
 import uk.rxledger.support.ContractClient;
 
 import java.time.LocalDate;
@@ -43,7 +44,7 @@ class RegimenEndToEndTest {
 
     @BeforeEach
     void setUp() {
-        client = new ContractClient(port).header("X-Actor-Id", "pharmacist-7").header("X-Actor-Role", "PHARMACIST")
+        client = new ContractClient(port).as("pharmacist-7", Role.PHARMACIST, "A81001")
                                          .header("X-Correlation-Id", "corr-" + UUID.randomUUID());
         patientId = "e2e-" + UUID.randomUUID();
     }
@@ -180,9 +181,13 @@ class RegimenEndToEndTest {
         long stored = storedEvents(patientId);
 
         assertRejected("RegisterPatient", registration(patientId), "DUPLICATE_PATIENT", "patientId");
-        assertRejected("StartMedicine", Map.of("patientId", "nobody-" + UUID.randomUUID(), "medicineCode",
-                OMEPRAZOLE_20, "unitsPerDose", 1, "dosesPerDay", 1, "startedOn", day(-1)),
-                       "PATIENT_NOT_FOUND", "patientId");
+        // an unknown patient is refused like another practice's (ADR 0012), not PATIENT_NOT_FOUND
+        JsonNode unknown = client.run(FILE, "StartMedicine", Map.of("input", Map.of("patientId",
+                "nobody-" + UUID.randomUUID(), "medicineCode", OMEPRAZOLE_20, "unitsPerDose", 1, "dosesPerDay", 1,
+                "startedOn", day(-1))));
+        assertThat(unknown.at("/errors/0/extensions/classification").asText()).isEqualTo("FORBIDDEN");
+        assertThat(unknown.at("/data/startMedicine").isMissingNode() || unknown.at("/data/startMedicine").isNull())
+                .isTrue();
         assertRejected("StartMedicine", Map.of("patientId", patientId, "medicineCode", "NOT-A-CODE",
                 "unitsPerDose", 1, "dosesPerDay", 1, "startedOn", day(-1)), "UNKNOWN_MEDICINE", "medicineCode");
         assertRejected("StartMedicine", Map.of("patientId", patientId, "medicineCode", OMEPRAZOLE_20,
@@ -249,7 +254,9 @@ class RegimenEndToEndTest {
         assertBadRequest(client.run(FILE, "StartMedicine", Map.of("input", Map.of("patientId", patientId))));
         assertBadRequest(client.post("{ patient(id: \"x\") { nope } }", null, null));
         assertBadRequest(client.post("{ patient(id: ", null, null));
-        assertThat(client.run(FILE, "PatientRegimen", Map.of("id", "nobody")).at("/data/patient").isNull()).isTrue();
+        JsonNode nobody = client.run(FILE, "PatientRegimen", Map.of("id", "nobody"));
+        assertThat(nobody.at("/data/patient").isNull()).isTrue();
+        assertThat(nobody.at("/errors/0/extensions/classification").asText()).isEqualTo("FORBIDDEN");
         assertThat(storedEvents(patientId)).isZero();
     }
 

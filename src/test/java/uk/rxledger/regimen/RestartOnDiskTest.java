@@ -7,7 +7,9 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import uk.rxledger.RxLedgerApplication;
+import uk.rxledger.access.Role;
 import uk.rxledger.support.ContractClient;
+import uk.rxledger.support.TestTokens;
 
 import java.nio.file.Path;
 import java.time.LocalDate;
@@ -58,11 +60,13 @@ class RestartOnDiskTest {
     private ConfigurableApplicationContext start() {
         return new SpringApplicationBuilder(RxLedgerApplication.class).run(
                 "--server.port=0",
+                "--rxledger.dev-jwt-secret=" + TestTokens.SECRET,
                 "--rxledger.embedded-mongo.backend=H2",
                 "--rxledger.embedded-mongo.file=" + data.resolve("rxledger.mv"));
     }
 
     private static ContractClient client(ConfigurableApplicationContext context) {
-        return new ContractClient(((WebServerApplicationContext) context).getWebServer().getPort());
+        return new ContractClient(((WebServerApplicationContext) context).getWebServer().getPort())
+                .as(Role.CLINICIAN, "B82001");
     }
 }

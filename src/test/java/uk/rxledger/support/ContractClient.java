@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import uk.rxledger.access.Role;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -20,7 +21,8 @@ import java.util.Map;
 
 /**
  * Sends the contract's own GraphQL documents (our copy in src/test/resources/contract) to a running server over real
- * HTTP, selecting the operation by name, as the frontends do.
+ * HTTP, selecting the operation by name, as the frontends do; {@link #as} authenticates it with a minted token.
+ * Clients are immutable: {@link #header} and {@link #as} return a new one.
  */
 public final class ContractClient {
 
@@ -28,17 +30,36 @@ public final class ContractClient {
     public static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http;
     private final URI endpoint;
     private final Map<String, String> headers = new LinkedHashMap<>();
 
     public ContractClient(int port) {
         this.endpoint = URI.create("http://127.0.0.1:" + port + "/graphql");
+        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     }
 
+    private ContractClient(ContractClient other) {
+        this.endpoint = other.endpoint;
+        this.http = other.http;
+        this.headers.putAll(other.headers);
+    }
+
+    /** A client sending {@code name: value} with every request (this one is unchanged). */
     public ContractClient header(String name, String value) {
-        headers.put(name, value);
-        return this;
+        ContractClient copy = new ContractClient(this);
+        copy.headers.put(name, value);
+        return copy;
+    }
+
+    /** This client authenticated as {@code sub} in {@code role} for {@code practices}, with a token minted for the test profile. */
+    public ContractClient as(String sub, Role role, String... practices) {
+        return header("Authorization", TestTokens.bearer(TestTokens.token(sub, role, practices)));
+    }
+
+    /** This client authenticated in {@code role} for {@code practices}, under a subject named after them. */
+    public ContractClient as(Role role, String... practices) {
+        return as(TestTokens.defaultSubject(role, practices), role, practices);
     }
 
     public static String document(String file) {
@@ -65,6 +86,24 @@ public final class ContractClient {
     }
 
     public JsonNode post(String query, String operation, Map<String, ?> variables) {
+        HttpResponse<String> response = exchange(query, operation, variables);
+        if (response.statusCode() != 200) {
+            throw new AssertionError("HTTP " + response.statusCode() + ": " + response.body());
+        }
+        try {
+            return JSON.readTree(response.body());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Runs a contract operation and returns the HTTP response whatever its status (401s included). */
+    public HttpResponse<String> send(String file, String operation, Map<String, ?> variables) {
+        return exchange(document(file), operation, variables);
+    }
+
+    /** Posts a document and returns the HTTP response whatever its status. */
+    public HttpResponse<String> exchange(String query, String operation, Map<String, ?> variables) {
         Map<String, Object> body = new HashMap<>();
         body.put("query", query);
         if (operation != null) {
@@ -77,11 +116,7 @@ public final class ContractClient {
                     .header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
             headers.forEach(request::header);
-            HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-            if (response.statusCode() != 200) {
-                throw new AssertionError("HTTP " + response.statusCode() + ": " + response.body());
-            }
-            return JSON.readTree(response.body());
+            return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {

@@ -1,0 +1,128 @@
+package uk.rxledger.access;
+
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoClients;
+import graphql.ExecutionInput;
+import graphql.ExecutionResult;
+import graphql.GraphQL;
+import graphql.schema.DataFetcher;
+import graphql.schema.idl.RuntimeWiring;
+import graphql.schema.idl.SchemaGenerator;
+import graphql.schema.idl.SchemaParser;
+import org.junit.jupiter.api.Test;
+import uk.rxledger.eventstore.EmbeddedMongoServer;
+import uk.rxledger.graphql.RequestContext;
+import uk.rxledger.support.EmbeddedMongo;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The instrumentation on a schema of its own, with the access log on the embedded MongoDB: a granted patient read is
+ * recorded before its data fetcher runs, a failed write fails the field without running it, and the granting role
+ * reaches the fetcher's request context.
+ */
+class AccessInstrumentationTest {
+
+    static final String SCHEMA = """
+            type Query { patient(id: ID!): String  medicines: String }
+            type Mutation { startMedicine(input: StartInput!): String }
+            input StartInput { patientId: ID!  medicineCode: String }
+            """;
+    static final Caller CLINICIAN = Caller.of("gp-1", List.of("CLINICIAN"), List.of("A81001"));
+    static final AccessPolicy POLICY = new AccessPolicy(id -> Optional.of("A81001").filter(p -> id.startsWith("p-")));
+
+    final List<String> calls = new ArrayList<>();
+
+    GraphQL graphQl(AccessLog log) {
+        DataFetcher<String> patient = env -> {
+            // the access record exists before any of the patient's data is produced
+            calls.add("patient:" + log.page(env.getArgument("id"), 1, null).totalCount());
+            return "data of " + env.getArgument("id");
+        };
+        DataFetcher<String> start = env -> {
+            RequestContext request = env.getGraphQlContext().get(RequestContext.KEY);
+            calls.add("startMedicine as " + request.actor() + "/" + request.role());
+            return "started";
+        };
+        RuntimeWiring wiring = RuntimeWiring.newRuntimeWiring()
+                .type("Query", t -> t.dataFetcher("patient", patient).dataFetcher("medicines", env -> "catalogue"))
+                .type("Mutation", t -> t.dataFetcher("startMedicine", start)).build();
+        return GraphQL.newGraphQL(new SchemaGenerator().makeExecutableSchema(new SchemaParser().parse(SCHEMA), wiring))
+                      .instrumentation(new AccessInstrumentation(new AccessGate(POLICY, log, Clock.systemUTC()), true))
+                      .build();
+    }
+
+    static ExecutionResult run(GraphQL graphQl, String query, Caller caller) {
+        ExecutionInput input = ExecutionInput.newExecutionInput(query).build();
+        input.getGraphQLContext().put(RequestContext.KEY, new RequestContext(caller == null ? null : caller.id(),
+                                                                             null, "corr-1", "DIRECT_CARE"));
+        if (caller != null) {
+            input.getGraphQLContext().put(RequestContextInterceptor.CALLER, caller);
+        }
+        return graphQl.execute(input);
+    }
+
+    @Test
+    void aGrantedReadIsRecordedBeforeItsDataAndTheGrantingRoleActs() {
+        AccessLog log = new AccessLog(EmbeddedMongo.freshDatabase("access-instrumentation"));
+        GraphQL graphQl = graphQl(log);
+
+        ExecutionResult read = run(graphQl, "query Look { patient(id: \"p-1\") }", CLINICIAN);
+        assertThat(read.getErrors()).isEmpty();
+        assertThat(calls).containsExactly("patient:1");
+        AccessLog.Entry entry = log.page("p-1", 1, null).edges().get(0).node();
+        assertThat(entry).extracting(AccessLog.Entry::actor, AccessLog.Entry::role, AccessLog.Entry::operation,
+                                     AccessLog.Entry::purpose)
+                .containsExactly("gp-1", "CLINICIAN", "Look", "DIRECT_CARE");
+
+        ExecutionResult change = run(graphQl, "mutation { startMedicine(input: {patientId: \"p-1\"}) }", CLINICIAN);
+        assertThat(change.getErrors()).isEmpty();
+        assertThat(calls).contains("startMedicine as gp-1/CLINICIAN");
+        assertThat(log.page("p-1", 1, null).totalCount()).isEqualTo(2);
+    }
+
+    @Test
+    void aFailedAccessRecordFailsTheFieldWithoutRunningIt() {
+        EmbeddedMongoServer server = EmbeddedMongoServer.inMemory();
+        MongoClient client = MongoClients.create(server.connectionString());
+        AccessLog broken = new AccessLog(client.getDatabase("closed"));
+        client.close(); // every write now fails
+        server.close();
+        GraphQL graphQl = graphQl(broken);
+
+        ExecutionResult read = run(graphQl, "{ patient(id: \"p-1\") medicines }", CLINICIAN);
+        assertThat(calls).isEmpty();
+        assertThat(read.getErrors()).hasSize(1);
+        assertThat(read.getErrors().get(0).getPath()).containsExactly("patient");
+        assertThat(read.getErrors().get(0).getMessage()).doesNotContain("p-1");
+        Map<String, Object> data = read.getData();
+        assertThat(data.get("patient")).isNull();
+        assertThat(data.get("medicines")).isEqualTo("catalogue"); // reference data needs no record
+    }
+
+    @Test
+    void noCallerIsUnauthorizedExceptForIntrospectionAndRefusalsRevealNothing() {
+        GraphQL graphQl = graphQl(new AccessLog(EmbeddedMongo.freshDatabase("access-instrumentation-2")));
+        ExecutionResult anonymous = run(graphQl, "{ medicines __typename }", null);
+        assertThat(anonymous.getErrors()).singleElement()
+                .satisfies(e -> assertThat(e.getErrorType().toString()).isEqualTo("UNAUTHORIZED"));
+        assertThat(run(graphQl, "{ __schema { queryType { name } } }", null).getErrors()).isEmpty();
+
+        ExecutionResult other = run(graphQl, "{ patient(id: \"q-elsewhere\") }", CLINICIAN);
+        assertThat(other.getErrors()).singleElement().satisfies(e -> {
+            assertThat(e.getErrorType().toString()).isEqualTo("FORBIDDEN");
+            assertThat(e.getMessage()).isEqualTo(AccessGate.Denied.MESSAGE).doesNotContain("q-elsewhere");
+        });
+        ExecutionResult tooLong = run(graphQl, "{ patient(id: \"p-" + "x".repeat(AccessInstrumentation.MAX_STRING)
+                                               + "\") }", CLINICIAN);
+        assertThat(tooLong.getErrors()).singleElement()
+                .satisfies(e -> assertThat(e.getErrorType().toString()).isEqualTo("BAD_REQUEST"));
+        assertThat(calls).isEmpty();
+    }
+}
