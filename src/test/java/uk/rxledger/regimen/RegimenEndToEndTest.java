@@ -202,6 +202,7 @@ class RegimenEndToEndTest {
                 "recordedOn", day(-5), "resolvedOn", day(-6)), "INVALID_DATE", "resolvedOn");
         assertRejected("CompleteMedicationReview", Map.of("patientId", patientId, "reviewedOn", day(1),
                 "reviewer", "x"), "INVALID_DATE", "reviewedOn");
+        assertThat(storedEvents(patientId)).isEqualTo(stored);
 
         String active = client.mutate(FILE, "StartMedicine", Map.of(
                 "patientId", patientId, "medicineCode", OMEPRAZOLE_20, "unitsPerDose", 1, "dosesPerDay", 1,
@@ -223,6 +224,41 @@ class RegimenEndToEndTest {
                 day(-1), "method", "PILL_COUNT", "periodStart", day(-10), "periodEnd", day(-2)),
                        "MISSING_FIELD", "unitsRemaining");
         assertThat(storedEvents(patientId)).isEqualTo(stored);
+    }
+
+    @Test
+    void absurdQuantitiesComeBackAsPayloadErrorsAndStoreNothing() {
+        register(patientId);
+        String line = client.mutate(FILE, "StartMedicine", Map.of(
+                "patientId", patientId, "medicineCode", OMEPRAZOLE_20, "unitsPerDose", 1, "dosesPerDay", 1,
+                "startedOn", day(-30))).at("/line/id").asText();
+        client.mutate(FILE, "RecordDispensing", Map.of(
+                "patientId", patientId, "lineId", line, "quantity", 28, "dispensedOn", day(-30)));
+        long stored = storedEvents(patientId);
+
+        assertRejected("StartMedicine", Map.of("patientId", patientId, "medicineCode", OMEPRAZOLE_20,
+                "unitsPerDose", 1e300, "dosesPerDay", 1, "startedOn", day(-1)), "INVALID_QUANTITY", "unitsPerDose");
+        assertRejected("StartMedicine", Map.of("patientId", patientId, "medicineCode", OMEPRAZOLE_20,
+                "unitsPerDose", 1, "dosesPerDay", 101, "startedOn", day(-1)), "INVALID_QUANTITY", "dosesPerDay");
+        assertRejected("RecordDispensing", Map.of("patientId", patientId, "lineId", line, "quantity", 1e300,
+                "dispensedOn", day(-1)), "INVALID_QUANTITY", "quantity");
+        assertRejected("ChangeDose", Map.of("patientId", patientId, "lineId", line, "unitsPerDose", 1000.5,
+                "dosesPerDay", 1, "changedOn", day(-1)), "INVALID_QUANTITY", "unitsPerDose");
+        assertRejected("SwitchMedicine", Map.of("patientId", patientId, "lineId", line, "toMedicineCode",
+                ESOMEPRAZOLE_20, "unitsPerDose", 1, "dosesPerDay", 1, "switchedOn", day(-1), "reason", "SAFETY",
+                "unusedQuantity", 1_000_001), "INVALID_QUANTITY", "unusedQuantity");
+        assertRejected("DeprescribeMedicine", Map.of("patientId", patientId, "lineId", line, "stoppedOn", day(-1),
+                "reason", "COURSE_COMPLETED", "unusedQuantity", 1e300), "INVALID_QUANTITY", "unusedQuantity");
+        assertRejected("RecordAdherenceCheck", Map.of("patientId", patientId, "lineId", line, "checkedOn",
+                day(-1), "method", "PILL_COUNT", "periodStart", day(-30), "periodEnd", day(-2),
+                "unitsRemaining", 1e300), "INVALID_QUANTITY", "unitsRemaining");
+        assertThat(storedEvents(patientId)).isEqualTo(stored);
+
+        // at the limits everything is accepted
+        JsonNode atLimit = client.mutate(FILE, "RecordDispensing", Map.of(
+                "patientId", patientId, "lineId", line, "quantity", 1_000_000, "dispensedOn", day(-1)));
+        assertThat(atLimit.get("errors")).isEmpty();
+        assertThat(storedEvents(patientId)).isEqualTo(stored + 1);
     }
 
     @Test
