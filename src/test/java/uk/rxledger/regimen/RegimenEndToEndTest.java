@@ -296,6 +296,38 @@ class RegimenEndToEndTest {
         assertThat(storedEvents(patientId)).isZero();
     }
 
+    @Test
+    void impossibleDatesAreBadRequestsAsLiteralsAndAsVariables() {
+        for (String date : List.of("2026-02-30", "2026-13-01", "not-a-date", "2025-02-29", "2026-1-05",
+                                   "2026-04-31")) {
+            String id = patientId + "-" + date;
+            JsonNode asVariable = client.run(FILE, "RegisterPatient", Map.of("input", Map.of(
+                    "patientId", id, "practice", "A81001", "birthDate", date, "sex", "FEMALE")));
+            assertBadRequest(asVariable);
+            assertThat(asVariable.at("/data/registerPatient").isMissingNode()
+                       || asVariable.at("/data/registerPatient").isNull()).as(date).isTrue();
+            JsonNode asLiteral = client.post(registerWithLiteral(id, date), null, null);
+            assertBadRequest(asLiteral);
+            assertThat(asLiteral.at("/data/registerPatient").isMissingNode()
+                       || asLiteral.at("/data/registerPatient").isNull()).as(date).isTrue();
+            assertThat(storedEvents(id)).as(date).isZero();
+        }
+        // a real leap day, both ways, and it comes back as written
+        JsonNode asVariable = client.mutate(FILE, "RegisterPatient", Map.of(
+                "patientId", patientId + "-v", "practice", "A81001", "birthDate", "2024-02-29", "sex", "FEMALE"));
+        assertThat(asVariable.get("errors")).isEmpty();
+        assertThat(asVariable.at("/patient/birthDate").asText()).isEqualTo("2024-02-29");
+        JsonNode asLiteral = client.post(registerWithLiteral(patientId + "-l", "2024-02-29"), null, null);
+        assertThat(asLiteral.get("errors")).as(asLiteral.toString()).isNull();
+        assertThat(asLiteral.at("/data/registerPatient/errors")).isEmpty();
+        assertThat(asLiteral.at("/data/registerPatient/patient/birthDate").asText()).isEqualTo("2024-02-29");
+    }
+
+    private static String registerWithLiteral(String id, String birthDate) {
+        return "mutation { registerPatient(input: {patientId: \"" + id + "\", practice: \"A81001\", birthDate: \""
+               + birthDate + "\", sex: FEMALE}) { patient { id birthDate } errors { code field } } }";
+    }
+
     // ------------------------------------------------------------------ helpers
 
     private void register(String id) {
