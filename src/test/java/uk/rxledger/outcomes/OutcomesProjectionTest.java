@@ -29,7 +29,7 @@ import static org.awaitility.Awaitility.await;
  * The population read models fed by real commands (through the aggregate and the event store), against figures worked
  * out by hand: activity by business date across two months, waste and savings, a pill-count stockpile revised by a
  * dispensing recorded later but dated before it, and the month-end snapshot taken when a day starts; a month's
- * activity, waste and savings end on its last day.
+ * activity, waste and savings end on its last day; a past month's measure answers from its snapshot.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE)
 class OutcomesProjectionTest {
@@ -165,6 +165,44 @@ class OutcomesProjectionTest {
                 new SummaryRow("SWITCHED_WITH_SUPPLY", "Switched with supply on hand", 119, 22, 1));
         assertThat(queries.savings(Grouping.REASON, practice, null, day1, null)).containsExactly(
                 new SummaryRow("FORMULARY", "Formulary", 850, 0, 1));
+    }
+
+    @Test
+    void aPastMonthsMeasureAnswersFromItsMonthEndSnapshot() {
+        // PINCER_GI_P3A (NSAID, 65+, no gastroprotection; at risk: 65+ without it): a on naproxen, b on nothing: 1/2
+        Rule p3a = rule("PINCER_GI_P3A");
+        YearMonth previousMonth = thisMonth.minusMonths(1);
+        String a = register(70);
+        start(a, NAPROXEN_500, 1, today.minusDays(3));
+        register(72);
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(
+                () -> assertThat(measured(p3a, thisMonth)).isEqualTo(List.of(1, 2)));
+        assertThat(measured(p3a, previousMonth)).as("no snapshot of the month yet").isEmpty();
+
+        // The first day of this month starts: today's state becomes the previous month's month-end snapshot.
+        day.start(day1);
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(
+                () -> assertThat(measured(p3a, previousMonth)).isEqualTo(List.of(1, 2)));
+
+        // Today's state moves on: a gets a PPI (leaves the population), c (80) joins it: 0/2 today.
+        start(a, OMEPRAZOLE_20, 1, today);
+        register(80);
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(
+                () -> assertThat(measured(p3a, thisMonth)).isEqualTo(List.of(0, 2)));
+        assertThat(queries.practiceMetrics(practice, thisMonth).registeredPatients()).isEqualTo(3);
+        // the past month still answers as it stood at its end
+        assertThat(measured(p3a, previousMonth)).isEqualTo(List.of(1, 2));
+        MeasureResult.Practice past = queries.measure(p3a, previousMonth, null).practices().stream()
+                .filter(p -> p.practice().equals(practice)).findFirst().orElseThrow();
+        assertThat(past.value()).isEqualTo(0.5);
+        assertThat(queries.practiceMetrics(practice, previousMonth).registeredPatients()).isEqualTo(2);
+        assertThat(measured(p3a, thisMonth.plusMonths(1))).as("a month to come has no state").isEmpty();
+    }
+
+    /** The practice's numerator and denominator for the rule in the month; empty when the practice is not listed. */
+    private List<Integer> measured(Rule rule, YearMonth month) {
+        return queries.measure(rule, month, null).practices().stream().filter(p -> p.practice().equals(practice))
+                .findFirst().map(p -> List.of(p.numerator(), p.denominator())).orElse(List.of());
     }
 
     private static String label(YearMonth month) {
