@@ -42,10 +42,11 @@ public class GraphQlConfiguration {
     /** The most fields an operation may select, fragments expanded (ADR 0012; the contract's largest has about 60). */
     public static final int MAX_FIELDS = 2000;
 
+    /** The contract's scalars; {@code Date} is our strict ISO-8601 date ({@link StrictDate}), the rest extended-scalars'. */
     @Bean
     RuntimeWiringConfigurer scalars() {
         return wiring -> wiring
-                .scalar(ExtendedScalars.Date)
+                .scalar(StrictDate.SCALAR)
                 .scalar(ExtendedScalars.DateTime)
                 .scalar(ExtendedScalars.GraphQLLong)
                 .scalar(ExtendedScalars.Json);

@@ -127,8 +127,7 @@ public class PatientRegimen {
     @CommandHandler
     public Recorded handle(StartMedicine command, Catalogue catalogue, Clock clock) {
         Medicine medicine = medicine(catalogue, "medicineCode", command.medicineCode());
-        requirePositive("unitsPerDose", command.unitsPerDose());
-        requirePositive("dosesPerDay", command.dosesPerDay());
+        RegimenValidation.dose(command.unitsPerDose(), command.dosesPerDay());
         onOrAfterBirth("startedOn", command.startedOn(), clock);
         RegimenValidation.text("indication", command.indication());
         RegimenValidation.text("prescriber", command.prescriber());
@@ -141,7 +140,7 @@ public class PatientRegimen {
     @CommandHandler
     public Recorded handle(RecordDispensing command, Clock clock) {
         LineState line = activeLine(command.lineId());
-        requirePositive("quantity", command.quantity());
+        requirePositive("quantity", command.quantity(), RegimenValidation.MAX_UNITS);
         onOrAfterStart("dispensedOn", command.dispensedOn(), line, clock);
         apply(new MedicineDispensed(patientId, command.lineId(), command.quantity(), command.dispensedOn()));
         return recorded(command.lineId());
@@ -150,8 +149,7 @@ public class PatientRegimen {
     @CommandHandler
     public Recorded handle(ChangeDose command, Clock clock) {
         LineState line = activeLine(command.lineId());
-        requirePositive("unitsPerDose", command.unitsPerDose());
-        requirePositive("dosesPerDay", command.dosesPerDay());
+        RegimenValidation.dose(command.unitsPerDose(), command.dosesPerDay());
         onOrAfterStart("changedOn", command.changedOn(), line, clock);
         Dose current = line.history().latest();
         if (command.changedOn().isBefore(current.from())) {
@@ -174,10 +172,10 @@ public class PatientRegimen {
         if (to.code().equals(line.medicineCode())) {
             throw reject("SAME_MEDICINE", "toMedicineCode", "The line is already on " + to.code());
         }
-        requirePositive("unitsPerDose", command.unitsPerDose());
-        requirePositive("dosesPerDay", command.dosesPerDay());
+        RegimenValidation.dose(command.unitsPerDose(), command.dosesPerDay());
         onOrAfterLastActivity("switchedOn", command.switchedOn(), line, clock);
-        RegimenValidation.requireNonNegative("unusedQuantity", command.unusedQuantity());
+        RegimenValidation.requireNonNegative("unusedQuantity", command.unusedQuantity(),
+                                             RegimenValidation.MAX_UNITS);
         String newLineId = "L" + (linesOpened + 1);
         apply(new MedicineSwitched(patientId, command.lineId(), line.medicineCode(), newLineId, to.code(),
                                    command.unitsPerDose(), command.dosesPerDay(), command.switchedOn(),
@@ -189,7 +187,8 @@ public class PatientRegimen {
     public Recorded handle(DeprescribeMedicine command, Clock clock) {
         LineState line = activeLine(command.lineId());
         onOrAfterLastActivity("stoppedOn", command.stoppedOn(), line, clock);
-        RegimenValidation.requireNonNegative("unusedQuantity", command.unusedQuantity());
+        RegimenValidation.requireNonNegative("unusedQuantity", command.unusedQuantity(),
+                                             RegimenValidation.MAX_UNITS);
         RegimenValidation.text("taperPlan", command.taperPlan());
         apply(new MedicineDeprescribed(patientId, command.lineId(), line.medicineCode(), command.stoppedOn(),
                                        command.reason(), command.unusedQuantity(), command.taperPlan()));
@@ -208,14 +207,13 @@ public class PatientRegimen {
         if (command.checkedOn().isBefore(command.periodEnd())) {
             throw reject("INVALID_DATE", "checkedOn", "A check cannot be made before the end of the period it covers");
         }
+        RegimenValidation.requireNonNegative("unitsRemaining", command.unitsRemaining(), RegimenValidation.MAX_UNITS);
         DoseHistory doses = line.history();
         double adherence = switch (command.method()) {
             case REFILL_RECORD -> Adherence.proportionOfDaysCovered(line.dispensings(), doses, command.periodStart(),
                                                                    command.periodEnd());
             case PILL_COUNT -> {
-                RegimenValidation.requireNonNegative("unitsRemaining",
-                                                     RegimenValidation.required("unitsRemaining",
-                                                                                command.unitsRemaining()));
+                RegimenValidation.required("unitsRemaining", command.unitsRemaining());
                 yield Adherence.pillCount(line.dispensings(), doses, command.periodStart(), command.periodEnd(),
                                           command.unitsRemaining());
             }

@@ -6,6 +6,7 @@ import uk.rxledger.regimen.RegimenCommands.RegisterPatient;
 
 import java.time.Clock;
 import java.time.LocalDate;
+import java.util.Locale;
 import java.util.regex.Pattern;
 
 /** Stateless input rules of the regimen commands, each rejection with the contract's code and the field at fault. */
@@ -18,6 +19,13 @@ final class RegimenValidation {
     private static final Pattern TEN_DIGITS = Pattern.compile("\\d{10}");
     private static final int MAX_TEXT = 2000;
     private static final int MAX_AGE_YEARS = 130;
+    /**
+     * Upper bounds of the quantities a command may carry. Far above any real prescription, they keep absurd values
+     * (1e300 units) out of the event store, where day-by-day supply and waste calculations would never finish.
+     */
+    static final double MAX_UNITS_PER_DOSE = 1_000;
+    static final double MAX_DOSES_PER_DAY = 100;
+    static final double MAX_UNITS = 1_000_000;
 
     private RegimenValidation() {
     }
@@ -121,6 +129,32 @@ final class RegimenValidation {
     static void requireNonNegative(String field, Double value) {
         if (value != null && (value < 0 || !Double.isFinite(value))) {
             throw reject("INVALID_QUANTITY", field, field + " cannot be negative");
+        }
+    }
+
+    /** Greater than zero, finite and at most {@code max}. */
+    static void requirePositive(String field, double value, double max) {
+        requirePositive(field, value);
+        atMost(field, value, max);
+    }
+
+    /** Absent, or zero or more, finite and at most {@code max}. */
+    static void requireNonNegative(String field, Double value, double max) {
+        requireNonNegative(field, value);
+        if (value != null) {
+            atMost(field, value, max);
+        }
+    }
+
+    /** A dose: units per dose in (0, 1,000] and doses per day in (0, 100]. */
+    static void dose(double unitsPerDose, double dosesPerDay) {
+        requirePositive("unitsPerDose", unitsPerDose, MAX_UNITS_PER_DOSE);
+        requirePositive("dosesPerDay", dosesPerDay, MAX_DOSES_PER_DAY);
+    }
+
+    private static void atMost(String field, double value, double max) {
+        if (value > max) {
+            throw reject("INVALID_QUANTITY", field, field + " cannot be more than " + String.format(Locale.ROOT, "%,.0f", max));
         }
     }
 

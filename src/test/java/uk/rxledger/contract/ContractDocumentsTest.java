@@ -15,6 +15,7 @@ import graphql.schema.idl.TypeDefinitionRegistry;
 import graphql.validation.ValidationError;
 import graphql.validation.Validator;
 import graphql.scalars.ExtendedScalars;
+import uk.rxledger.graphql.StrictDate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -114,7 +115,7 @@ public class ContractDocumentsTest {
             registry.merge(new SchemaParser().parse(Files.readString(file)));
         }
         RuntimeWiring wiring = RuntimeWiring.newRuntimeWiring()
-                .scalar(ExtendedScalars.Date).scalar(ExtendedScalars.DateTime)
+                .scalar(StrictDate.SCALAR).scalar(ExtendedScalars.DateTime)
                 .scalar(ExtendedScalars.GraphQLLong).scalar(ExtendedScalars.Json).build();
         return new SchemaGenerator().makeExecutableSchema(registry, wiring);
     }

@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.time.LocalDate;
 import java.time.YearMonth;
 import java.time.ZoneId;
+import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -27,7 +28,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * The population read models fed by real commands (through the aggregate and the event store), against figures worked
  * out by hand: activity by business date across two months, waste and savings, a pill-count stockpile revised by a
- * dispensing recorded later but dated before it, and the month-end snapshot taken when a day starts.
+ * dispensing recorded later but dated before it, and the month-end snapshot taken when a day starts; a month's
+ * activity, waste and savings end on its last day; a past month's measure answers from its snapshot.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE)
 class OutcomesProjectionTest {
@@ -108,6 +110,104 @@ class OutcomesProjectionTest {
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
                 queries.practiceMetrics(practice, thisMonth.minusMonths(1)).registeredPatients()).isEqualTo(2));
         assertThat(queries.practiceMetrics(practice, thisMonth.plusMonths(1)).registeredPatients()).isZero();
+    }
+
+    @Test
+    void aMonthsActivityWasteAndSavingsStopAtTheMonthsEnd() {
+        YearMonth previousMonth = thisMonth.minusMonths(1);
+        LocalDate monthEnd = previousMonth.atEndOfMonth(); // day1 - 1
+        // a, 70: naproxen (6.1p) 1 a day from monthEnd-10, 30 dispensed then; deprescribed on the month's last day:
+        //   30 - 10 taken = 20 x 6.1p = 122p wasted; saves 6.1 x 365 = 2226.5 -> 2227p. Reviewed that day.
+        String a = register(70);
+        String naproxen = start(a, NAPROXEN_500, 1, monthEnd.minusDays(10));
+        send(new RegimenCommands.RecordDispensing(a, naproxen, 30, monthEnd.minusDays(10)));
+        send(new RegimenCommands.DeprescribeMedicine(a, naproxen, monthEnd, DeprescribeReason.HIGH_RISK, null, null));
+        send(new RegimenCommands.CompleteMedicationReview(a, monthEnd, "pharmacist", ReviewKind.STRUCTURED, null));
+        // b, 40: esomeprazole (5.4p) 1 a day from monthEnd-5, 28 dispensed then; switched on the next month's first
+        //   day: 28 - 6 = 22 x 5.4p = 118.8 -> 119p wasted; saves (5.4 - 3.07) x 365 = 850.45 -> 850p. Reviewed then.
+        String b = register(40);
+        String esomeprazole = start(b, ESOMEPRAZOLE_20, 1, monthEnd.minusDays(5));
+        send(new RegimenCommands.RecordDispensing(b, esomeprazole, 28, monthEnd.minusDays(5)));
+        send(new RegimenCommands.SwitchMedicine(b, esomeprazole, OMEPRAZOLE_20, 1, 1, day1, SwitchReason.FORMULARY,
+                                                null));
+        send(new RegimenCommands.CompleteMedicationReview(b, day1, "pharmacist", ReviewKind.STRUCTURED, null));
+
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(
+                () -> assertThat(queries.practiceMetrics(practice, thisMonth).switches()).isEqualTo(1));
+        PracticeMetrics previous = queries.practiceMetrics(practice, previousMonth);
+        assertThat(List.of(previous.medicinesStarted(), previous.deprescribings(), previous.switches(),
+                           previous.reviewsCompleted())).as("started, deprescribed, switched, reviewed")
+                .containsExactly(2, 1, 0, 1);
+        assertThat(previous.wastePence()).isEqualTo(122);
+        assertThat(previous.annualSavingsPence()).isEqualTo(2227);
+        PracticeMetrics current = queries.practiceMetrics(practice, thisMonth);
+        assertThat(List.of(current.medicinesStarted(), current.deprescribings(), current.switches(),
+                           current.reviewsCompleted())).as("started, deprescribed, switched, reviewed")
+                .containsExactly(0, 0, 1, 1);
+        assertThat(current.wastePence()).isEqualTo(119);
+        assertThat(current.annualSavingsPence()).isEqualTo(850);
+
+        String previousLabel = label(previousMonth);
+        assertThat(queries.waste(Grouping.MONTH, practice, null, null, null)).containsExactly(
+                new SummaryRow(previousMonth.toString(), previousLabel, 122, 20, 1),
+                new SummaryRow(thisMonth.toString(), label(thisMonth), 119, 22, 1));
+        assertThat(queries.savings(Grouping.MONTH, practice, null, null, null)).containsExactly(
+                new SummaryRow(previousMonth.toString(), previousLabel, 2227, 0, 1),
+                new SummaryRow(thisMonth.toString(), label(thisMonth), 850, 0, 1));
+        // a range ending on the month's last day (whole month, and the last day alone) leaves the next day out
+        for (LocalDate from : List.of(previousMonth.atDay(1), monthEnd)) {
+            assertThat(queries.waste(Grouping.CATEGORY, practice, null, from, monthEnd)).as("from " + from)
+                    .containsExactly(new SummaryRow("STOPPED_WITH_SUPPLY", "Stopped with supply on hand", 122, 20, 1));
+            assertThat(queries.savings(Grouping.REASON, practice, null, from, monthEnd)).as("from " + from)
+                    .containsExactly(new SummaryRow("HIGH_RISK", "High risk", 2227, 0, 1));
+        }
+        assertThat(queries.waste(Grouping.CATEGORY, practice, null, day1, day1)).containsExactly(
+                new SummaryRow("SWITCHED_WITH_SUPPLY", "Switched with supply on hand", 119, 22, 1));
+        assertThat(queries.savings(Grouping.REASON, practice, null, day1, null)).containsExactly(
+                new SummaryRow("FORMULARY", "Formulary", 850, 0, 1));
+    }
+
+    @Test
+    void aPastMonthsMeasureAnswersFromItsMonthEndSnapshot() {
+        // PINCER_GI_P3A (NSAID, 65+, no gastroprotection; at risk: 65+ without it): a on naproxen, b on nothing: 1/2
+        Rule p3a = rule("PINCER_GI_P3A");
+        YearMonth previousMonth = thisMonth.minusMonths(1);
+        String a = register(70);
+        start(a, NAPROXEN_500, 1, today.minusDays(3));
+        register(72);
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(
+                () -> assertThat(measured(p3a, thisMonth)).isEqualTo(List.of(1, 2)));
+        assertThat(measured(p3a, previousMonth)).as("no snapshot of the month yet").isEmpty();
+
+        // The first day of this month starts: today's state becomes the previous month's month-end snapshot.
+        day.start(day1);
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(
+                () -> assertThat(measured(p3a, previousMonth)).isEqualTo(List.of(1, 2)));
+
+        // Today's state moves on: a gets a PPI (leaves the population), c (80) joins it: 0/2 today.
+        start(a, OMEPRAZOLE_20, 1, today);
+        register(80);
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(
+                () -> assertThat(measured(p3a, thisMonth)).isEqualTo(List.of(0, 2)));
+        assertThat(queries.practiceMetrics(practice, thisMonth).registeredPatients()).isEqualTo(3);
+        // the past month still answers as it stood at its end
+        assertThat(measured(p3a, previousMonth)).isEqualTo(List.of(1, 2));
+        MeasureResult.Practice past = queries.measure(p3a, previousMonth, null).practices().stream()
+                .filter(p -> p.practice().equals(practice)).findFirst().orElseThrow();
+        assertThat(past.value()).isEqualTo(0.5);
+        assertThat(queries.practiceMetrics(practice, previousMonth).registeredPatients()).isEqualTo(2);
+        assertThat(measured(p3a, thisMonth.plusMonths(1))).as("a month to come has no state").isEmpty();
+    }
+
+    /** The practice's numerator and denominator for the rule in the month; empty when the practice is not listed. */
+    private List<Integer> measured(Rule rule, YearMonth month) {
+        return queries.measure(rule, month, null).practices().stream().filter(p -> p.practice().equals(practice))
+                .findFirst().map(p -> List.of(p.numerator(), p.denominator())).orElse(List.of());
+    }
+
+    private static String label(YearMonth month) {
+        return month.getMonth().getDisplayName(java.time.format.TextStyle.FULL, java.util.Locale.UK) + " "
+               + month.getYear();
     }
 
     private Rule rule(String code) {

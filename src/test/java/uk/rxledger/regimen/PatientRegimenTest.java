@@ -308,6 +308,122 @@ class PatientRegimenTest {
                 .expectNoEvents();
     }
 
+    // ================================================================== quantity limits
+
+    private static final double UNITS_PER_DOSE_LIMIT = 1_000;
+    private static final double DOSES_PER_DAY_LIMIT = 100;
+    private static final double UNITS_LIMIT = 1_000_000;
+
+    /** L1 is esomeprazole 20 mg 1 x 1 a day from {@link #STARTED}. */
+    private static History withEsomeprazole() {
+        return History.registered().started("L1", ESOMEPRAZOLE_20, 1, 1, STARTED);
+    }
+
+    /** Every quantity a command carries, exactly at its upper limit: accepted and stored as given. */
+    static Stream<Arguments> quantitiesAtTheLimit() {
+        LocalDate march28 = date("2026-03-28");
+        return Stream.of(
+                arguments("startMedicine at 1,000 units per dose", History.registered(),
+                          start(OMEPRAZOLE_20, UNITS_PER_DOSE_LIMIT, 1, STARTED),
+                          new MedicineStarted(PATIENT, "L1", OMEPRAZOLE_20, UNITS_PER_DOSE_LIMIT, 1, STARTED, "GORD",
+                                              "Dr Okafor"),
+                          new Recorded(1, "L1")),
+                arguments("startMedicine at 100 doses a day", History.registered(),
+                          start(OMEPRAZOLE_20, 1, DOSES_PER_DAY_LIMIT, STARTED),
+                          new MedicineStarted(PATIENT, "L1", OMEPRAZOLE_20, 1, DOSES_PER_DAY_LIMIT, STARTED, "GORD",
+                                              "Dr Okafor"),
+                          new Recorded(1, "L1")),
+                arguments("recordDispensing of 1,000,000 units", History.withOmeprazole(),
+                          dispense("L1", UNITS_LIMIT, TODAY),
+                          new MedicineDispensed(PATIENT, "L1", UNITS_LIMIT, TODAY),
+                          new Recorded(2, "L1")),
+                arguments("changeDose to 1,000 units 100 times a day", History.withOmeprazole(),
+                          changeDose("L1", UNITS_PER_DOSE_LIMIT, DOSES_PER_DAY_LIMIT, TODAY),
+                          new DoseChanged(PATIENT, "L1", UNITS_PER_DOSE_LIMIT, DOSES_PER_DAY_LIMIT, TODAY,
+                                          "titration", 1, 1),
+                          new Recorded(2, "L1")),
+                arguments("switchMedicine to 1,000 units 100 times a day leaving 1,000,000 units",
+                          withEsomeprazole(),
+                          new SwitchMedicine(PATIENT, "L1", OMEPRAZOLE_20, UNITS_PER_DOSE_LIMIT, DOSES_PER_DAY_LIMIT,
+                                             TODAY, SwitchReason.FORMULARY, UNITS_LIMIT),
+                          new MedicineSwitched(PATIENT, "L1", ESOMEPRAZOLE_20, "L2", OMEPRAZOLE_20,
+                                               UNITS_PER_DOSE_LIMIT, DOSES_PER_DAY_LIMIT, TODAY,
+                                               SwitchReason.FORMULARY, UNITS_LIMIT),
+                          new Recorded(2, "L2")),
+                arguments("deprescribeMedicine leaving 1,000,000 units", History.withOmeprazole(),
+                          deprescribe("L1", TODAY, UNITS_LIMIT),
+                          new MedicineDeprescribed(PATIENT, "L1", OMEPRAZOLE_20, TODAY,
+                                                   DeprescribeReason.NO_LONGER_INDICATED, UNITS_LIMIT, null),
+                          new Recorded(2, "L1")),
+                // (28 dispensed - 1,000,000 counted) / 28 expected, clamped to 0
+                arguments("pill count of 1,000,000 units", History.withOmeprazole().dispensed("L1", 28, STARTED),
+                          check(AdherenceMethod.PILL_COUNT, STARTED, march28, TODAY, UNITS_LIMIT, null),
+                          new AdherenceChecked(PATIENT, "L1", TODAY, AdherenceMethod.PILL_COUNT, STARTED, march28,
+                                               UNITS_LIMIT, null, 0.0, false, Adherence.ADHERENT_THRESHOLD),
+                          new Recorded(3, "L1")));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("quantitiesAtTheLimit")
+    void acceptsAQuantityAtItsLimit(String description, History history, Object command, Object event,
+                                    Recorded result) {
+        accepted(history, command, event, result);
+    }
+
+    /** Just above each limit (the next double up), absurdly large, or not a finite number: INVALID_QUANTITY. */
+    static Stream<Arguments> quantitiesOverTheLimit() {
+        double overDose = Math.nextUp(UNITS_PER_DOSE_LIMIT);
+        double overDoses = Math.nextUp(DOSES_PER_DAY_LIMIT);
+        double overUnits = Math.nextUp(UNITS_LIMIT);
+        LocalDate march28 = date("2026-03-28");
+        History supplied = History.withOmeprazole().dispensed("L1", 28, STARTED);
+        return Stream.of(
+                arguments("startMedicine, units per dose just over 1,000", History.registered(),
+                          start(OMEPRAZOLE_20, overDose, 1, STARTED), "unitsPerDose"),
+                arguments("startMedicine, 1e300 units per dose", History.registered(),
+                          start(OMEPRAZOLE_20, 1e300, 1, STARTED), "unitsPerDose"),
+                arguments("startMedicine, NaN units per dose", History.registered(),
+                          start(OMEPRAZOLE_20, Double.NaN, 1, STARTED), "unitsPerDose"),
+                arguments("startMedicine, doses per day just over 100", History.registered(),
+                          start(OMEPRAZOLE_20, 1, overDoses, STARTED), "dosesPerDay"),
+                arguments("startMedicine, infinite doses per day", History.registered(),
+                          start(OMEPRAZOLE_20, 1, Double.POSITIVE_INFINITY, STARTED), "dosesPerDay"),
+                arguments("recordDispensing, just over 1,000,000 units", History.withOmeprazole(),
+                          dispense("L1", overUnits, TODAY), "quantity"),
+                arguments("recordDispensing, 1e300 units", History.withOmeprazole(),
+                          dispense("L1", 1e300, TODAY), "quantity"),
+                arguments("recordDispensing, infinite units", History.withOmeprazole(),
+                          dispense("L1", Double.POSITIVE_INFINITY, TODAY), "quantity"),
+                arguments("changeDose, units per dose just over 1,000", History.withOmeprazole(),
+                          changeDose("L1", overDose, 1, TODAY), "unitsPerDose"),
+                arguments("changeDose, doses per day just over 100", History.withOmeprazole(),
+                          changeDose("L1", 1, overDoses, TODAY), "dosesPerDay"),
+                arguments("switchMedicine, units per dose just over 1,000", withEsomeprazole(),
+                          new SwitchMedicine(PATIENT, "L1", OMEPRAZOLE_20, overDose, 1, TODAY,
+                                             SwitchReason.FORMULARY, null), "unitsPerDose"),
+                arguments("switchMedicine, doses per day just over 100", withEsomeprazole(),
+                          new SwitchMedicine(PATIENT, "L1", OMEPRAZOLE_20, 1, overDoses, TODAY,
+                                             SwitchReason.FORMULARY, null), "dosesPerDay"),
+                arguments("switchMedicine, just over 1,000,000 units left", withEsomeprazole(),
+                          switchTo("L1", OMEPRAZOLE_20, TODAY, overUnits), "unusedQuantity"),
+                arguments("deprescribeMedicine, just over 1,000,000 units left", History.withOmeprazole(),
+                          deprescribe("L1", TODAY, overUnits), "unusedQuantity"),
+                arguments("deprescribeMedicine, 1e300 units left", History.withOmeprazole(),
+                          deprescribe("L1", TODAY, 1e300), "unusedQuantity"),
+                arguments("pill count, just over 1,000,000 units", supplied,
+                          check(AdherenceMethod.PILL_COUNT, STARTED, march28, TODAY, overUnits, null),
+                          "unitsRemaining"),
+                arguments("pill count, 1e300 units", supplied,
+                          check(AdherenceMethod.PILL_COUNT, STARTED, march28, TODAY, 1e300, null),
+                          "unitsRemaining"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("quantitiesOverTheLimit")
+    void rejectsAQuantityOverItsLimit(String description, History history, Object command, String field) {
+        rejected(history, command, "INVALID_QUANTITY", field);
+    }
+
     // ================================================================== recordCondition
 
     @Nested

@@ -202,6 +202,7 @@ class RegimenEndToEndTest {
                 "recordedOn", day(-5), "resolvedOn", day(-6)), "INVALID_DATE", "resolvedOn");
         assertRejected("CompleteMedicationReview", Map.of("patientId", patientId, "reviewedOn", day(1),
                 "reviewer", "x"), "INVALID_DATE", "reviewedOn");
+        assertThat(storedEvents(patientId)).isEqualTo(stored);
 
         String active = client.mutate(FILE, "StartMedicine", Map.of(
                 "patientId", patientId, "medicineCode", OMEPRAZOLE_20, "unitsPerDose", 1, "dosesPerDay", 1,
@@ -223,6 +224,41 @@ class RegimenEndToEndTest {
                 day(-1), "method", "PILL_COUNT", "periodStart", day(-10), "periodEnd", day(-2)),
                        "MISSING_FIELD", "unitsRemaining");
         assertThat(storedEvents(patientId)).isEqualTo(stored);
+    }
+
+    @Test
+    void absurdQuantitiesComeBackAsPayloadErrorsAndStoreNothing() {
+        register(patientId);
+        String line = client.mutate(FILE, "StartMedicine", Map.of(
+                "patientId", patientId, "medicineCode", OMEPRAZOLE_20, "unitsPerDose", 1, "dosesPerDay", 1,
+                "startedOn", day(-30))).at("/line/id").asText();
+        client.mutate(FILE, "RecordDispensing", Map.of(
+                "patientId", patientId, "lineId", line, "quantity", 28, "dispensedOn", day(-30)));
+        long stored = storedEvents(patientId);
+
+        assertRejected("StartMedicine", Map.of("patientId", patientId, "medicineCode", OMEPRAZOLE_20,
+                "unitsPerDose", 1e300, "dosesPerDay", 1, "startedOn", day(-1)), "INVALID_QUANTITY", "unitsPerDose");
+        assertRejected("StartMedicine", Map.of("patientId", patientId, "medicineCode", OMEPRAZOLE_20,
+                "unitsPerDose", 1, "dosesPerDay", 101, "startedOn", day(-1)), "INVALID_QUANTITY", "dosesPerDay");
+        assertRejected("RecordDispensing", Map.of("patientId", patientId, "lineId", line, "quantity", 1e300,
+                "dispensedOn", day(-1)), "INVALID_QUANTITY", "quantity");
+        assertRejected("ChangeDose", Map.of("patientId", patientId, "lineId", line, "unitsPerDose", 1000.5,
+                "dosesPerDay", 1, "changedOn", day(-1)), "INVALID_QUANTITY", "unitsPerDose");
+        assertRejected("SwitchMedicine", Map.of("patientId", patientId, "lineId", line, "toMedicineCode",
+                ESOMEPRAZOLE_20, "unitsPerDose", 1, "dosesPerDay", 1, "switchedOn", day(-1), "reason", "SAFETY",
+                "unusedQuantity", 1_000_001), "INVALID_QUANTITY", "unusedQuantity");
+        assertRejected("DeprescribeMedicine", Map.of("patientId", patientId, "lineId", line, "stoppedOn", day(-1),
+                "reason", "COURSE_COMPLETED", "unusedQuantity", 1e300), "INVALID_QUANTITY", "unusedQuantity");
+        assertRejected("RecordAdherenceCheck", Map.of("patientId", patientId, "lineId", line, "checkedOn",
+                day(-1), "method", "PILL_COUNT", "periodStart", day(-30), "periodEnd", day(-2),
+                "unitsRemaining", 1e300), "INVALID_QUANTITY", "unitsRemaining");
+        assertThat(storedEvents(patientId)).isEqualTo(stored);
+
+        // at the limits everything is accepted
+        JsonNode atLimit = client.mutate(FILE, "RecordDispensing", Map.of(
+                "patientId", patientId, "lineId", line, "quantity", 1_000_000, "dispensedOn", day(-1)));
+        assertThat(atLimit.get("errors")).isEmpty();
+        assertThat(storedEvents(patientId)).isEqualTo(stored + 1);
     }
 
     @Test
@@ -258,6 +294,38 @@ class RegimenEndToEndTest {
         assertThat(nobody.at("/data/patient").isNull()).isTrue();
         assertThat(nobody.at("/errors/0/extensions/classification").asText()).isEqualTo("FORBIDDEN");
         assertThat(storedEvents(patientId)).isZero();
+    }
+
+    @Test
+    void impossibleDatesAreBadRequestsAsLiteralsAndAsVariables() {
+        for (String date : List.of("2026-02-30", "2026-13-01", "not-a-date", "2025-02-29", "2026-1-05",
+                                   "2026-04-31")) {
+            String id = patientId + "-" + date;
+            JsonNode asVariable = client.run(FILE, "RegisterPatient", Map.of("input", Map.of(
+                    "patientId", id, "practice", "A81001", "birthDate", date, "sex", "FEMALE")));
+            assertBadRequest(asVariable);
+            assertThat(asVariable.at("/data/registerPatient").isMissingNode()
+                       || asVariable.at("/data/registerPatient").isNull()).as(date).isTrue();
+            JsonNode asLiteral = client.post(registerWithLiteral(id, date), null, null);
+            assertBadRequest(asLiteral);
+            assertThat(asLiteral.at("/data/registerPatient").isMissingNode()
+                       || asLiteral.at("/data/registerPatient").isNull()).as(date).isTrue();
+            assertThat(storedEvents(id)).as(date).isZero();
+        }
+        // a real leap day, both ways, and it comes back as written
+        JsonNode asVariable = client.mutate(FILE, "RegisterPatient", Map.of(
+                "patientId", patientId + "-v", "practice", "A81001", "birthDate", "2024-02-29", "sex", "FEMALE"));
+        assertThat(asVariable.get("errors")).isEmpty();
+        assertThat(asVariable.at("/patient/birthDate").asText()).isEqualTo("2024-02-29");
+        JsonNode asLiteral = client.post(registerWithLiteral(patientId + "-l", "2024-02-29"), null, null);
+        assertThat(asLiteral.get("errors")).as(asLiteral.toString()).isNull();
+        assertThat(asLiteral.at("/data/registerPatient/errors")).isEmpty();
+        assertThat(asLiteral.at("/data/registerPatient/patient/birthDate").asText()).isEqualTo("2024-02-29");
+    }
+
+    private static String registerWithLiteral(String id, String birthDate) {
+        return "mutation { registerPatient(input: {patientId: \"" + id + "\", practice: \"A81001\", birthDate: \""
+               + birthDate + "\", sex: FEMALE}) { patient { id birthDate } errors { code field } } }";
     }
 
     // ------------------------------------------------------------------ helpers
