@@ -3,6 +3,7 @@ package uk.rxledger.access;
 import graphql.GraphQLContext;
 import graphql.GraphqlErrorBuilder;
 import graphql.execution.DataFetcherResult;
+import graphql.execution.ExecutionStepInfo;
 import graphql.execution.instrumentation.InstrumentationState;
 import graphql.execution.instrumentation.SimplePerformantInstrumentation;
 import graphql.execution.instrumentation.parameters.InstrumentationFieldFetchParameters;
@@ -12,9 +13,13 @@ import graphql.schema.DataFetchingEnvironmentImpl;
 import org.springframework.graphql.execution.ErrorType;
 import uk.rxledger.access.AccessPolicy.Target;
 import uk.rxledger.graphql.RequestContext;
+import uk.rxledger.regimen.PatientView;
 
 import java.util.Collection;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Access control for GraphQL, in one place (ADR 0012): every top-level field of every query, mutation and
@@ -23,11 +28,22 @@ import java.util.Map;
  * whatever the reason. Granted: logged when it touches one patient's data ({@link AccessGate}), then run with the
  * granting role in its {@link RequestContext}, so the events it causes carry the authenticated actor and role.
  * String arguments longer than {@value #MAX_STRING} characters are a BAD_REQUEST before anything is looked up.
+ * <p>
+ * A {@code Patient} reached under a field that did not itself admit that patient (the worklist's rows) shows only the
+ * summary a worklist row carries ({@link #PATIENT_SUMMARY}); any other field of that patient is admitted here as the
+ * {@code patient} query is, once per patient and request: the same check, the same access-log record (operation: the
+ * GraphQL operation name, else the top-level field), FORBIDDEN otherwise.
  */
 public class AccessInstrumentation extends SimplePerformantInstrumentation {
 
     /** The longest string argument (free text is limited to 2,000 characters by the regimen's own validation). */
     public static final int MAX_STRING = 4096;
+
+    /** The fields of a {@code Patient} a worklist row carries (the contract's PracticeWorklist): no access record. */
+    static final Set<String> PATIENT_SUMMARY = Set.of("id", "age", "activeMedicineCount", "acbTotal", "__typename");
+
+    /** GraphQL context key: patient id to the outcome of admitting its detail in this request (Role or refusal). */
+    static final String DETAIL_ADMISSIONS = AccessInstrumentation.class.getName() + ".detailAdmissions";
 
     private final AccessGate gate;
     private final boolean anonymousIntrospection;
@@ -40,11 +56,59 @@ public class AccessInstrumentation extends SimplePerformantInstrumentation {
     @Override
     public DataFetcher<?> instrumentDataFetcher(DataFetcher<?> dataFetcher, InstrumentationFieldFetchParameters parameters,
                                                 InstrumentationState state) {
-        if (parameters.getExecutionStepInfo().getPath().getLevel() != 1) {
-            return dataFetcher;
+        ExecutionStepInfo step = parameters.getExecutionStepInfo();
+        String field = step.getFieldDefinition().getName();
+        if (step.getPath().getLevel() == 1) {
+            return env -> admitted(field, dataFetcher, env);
         }
-        String field = parameters.getExecutionStepInfo().getFieldDefinition().getName();
-        return env -> admitted(field, dataFetcher, env);
+        if ("Patient".equals(step.getObjectType().getName()) && !PATIENT_SUMMARY.contains(field)) {
+            return env -> patientDetail(dataFetcher, env);
+        }
+        return dataFetcher;
+    }
+
+    /**
+     * A detail field of a patient nested in another field's answer. Free when the top-level field already admitted
+     * (and logged) this very patient (a mutation's payload, the patient query); otherwise admitted as the
+     * {@code patient} query, once per patient per request.
+     */
+    private Object patientDetail(DataFetcher<?> dataFetcher, DataFetchingEnvironment env) throws Exception {
+        if (!(env.getSource() instanceof PatientView patient)) {
+            return dataFetcher.get(env);
+        }
+        ExecutionStepInfo top = env.getExecutionStepInfo();
+        while (top.getParent() != null && top.getPath().getLevel() > 1) {
+            top = top.getParent();
+        }
+        String topField = top.getFieldDefinition().getName();
+        if (AccessPolicy.requirement(topField).logged()
+            && Objects.equals(target(top.getArguments()).patientId(), patient.id)) {
+            return dataFetcher.get(env);
+        }
+        GraphQLContext context = env.getGraphQlContext();
+        Caller caller = context.get(RequestContextInterceptor.CALLER);
+        if (caller == null) {
+            return error(env, ErrorType.UNAUTHORIZED, "Unauthorized: a valid bearer token is required");
+        }
+        RequestContext request = context.get(RequestContext.KEY);
+        String operationName = env.getOperationDefinition().getName();
+        String loggedAs = operationName == null ? topField : operationName;
+        Map<String, Object> admissions = context.computeIfAbsent(DETAIL_ADMISSIONS, key -> new ConcurrentHashMap<>());
+        Object outcome = admissions.computeIfAbsent(patient.id, id -> {
+            try {
+                return gate.admit("patient", caller, new Target(id, null), loggedAs,
+                                  Purpose.valueOf(request.purposeOfUse()));
+            } catch (AccessGate.Denied | AccessGate.NotRecorded refused) {
+                return refused;
+            }
+        });
+        if (outcome instanceof AccessGate.Denied denied) {
+            return error(env, ErrorType.FORBIDDEN, denied.getMessage());
+        }
+        if (outcome instanceof AccessGate.NotRecorded failure) {
+            throw failure;
+        }
+        return dataFetcher.get(env);
     }
 
     private Object admitted(String field, DataFetcher<?> dataFetcher, DataFetchingEnvironment env) throws Exception {

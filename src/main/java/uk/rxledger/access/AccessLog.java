@@ -1,5 +1,6 @@
 package uk.rxledger.access;
 
+import com.mongodb.WriteConcern;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.FindOneAndUpdateOptions;
@@ -41,9 +42,16 @@ public class AccessLog {
     private final MongoCollection<Document> heads;
     private final MongoCollection<Document> buckets;
 
+    /**
+     * Every write of the log (the head's counter and the bucket's record) is acknowledged only once a majority of the
+     * replica set has it in its journal, whatever the client's default: an answer the log admitted survives the
+     * loss of the primary (a {@code w: 1} write acknowledged by a primary that then fails can be rolled back).
+     */
+    static final WriteConcern DURABLE = WriteConcern.MAJORITY.withJournal(true);
+
     public AccessLog(MongoDatabase database) {
-        this.heads = database.getCollection("access_log_heads");
-        this.buckets = database.getCollection("access_log");
+        this.heads = database.getCollection("access_log_heads").withWriteConcern(DURABLE);
+        this.buckets = database.getCollection("access_log").withWriteConcern(DURABLE);
     }
 
     /** Stores one record; throws when it cannot, so the request fails rather than going unlogged. */

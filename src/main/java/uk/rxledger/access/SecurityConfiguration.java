@@ -12,6 +12,8 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplicat
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
+import org.springframework.core.env.Profiles;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
@@ -51,12 +53,26 @@ public class SecurityConfiguration {
         return Caller.of(jwt.getSubject(), jwt.getClaimAsStringList("roles"), jwt.getClaimAsStringList("practices"));
     }
 
+    /** The production profile (application-prod.properties, set by docker/Dockerfile). */
+    static final String PRODUCTION_PROFILE = "prod";
+
+    /** Why the application refuses to start; names the variable, never its value. */
+    static final String DEV_SECRET_IN_PRODUCTION = "RXLEDGER_DEV_JWT_SECRET (or rxledger.dev-jwt-secret) is set while"
+            + " the '" + PRODUCTION_PROFILE + "' profile is active: production accepts only the issuer's tokens"
+            + " (spring.security.oauth2.resourceserver.jwt.issuer-uri/jwk-set-uri), never HS256 development tokens."
+            + " Unset the variable to start.";
+
     @Bean
-    TokenDecoder jwtDecoder(@Value("${rxledger.dev-jwt-secret:${RXLEDGER_DEV_JWT_SECRET:}}") String devSecret,
+    TokenDecoder jwtDecoder(Environment environment,
+                            @Value("${rxledger.dev-jwt-secret:${RXLEDGER_DEV_JWT_SECRET:}}") String devSecret,
                             @Value("${spring.security.oauth2.resourceserver.jwt.issuer-uri:}") String issuerUri,
                             @Value("${spring.security.oauth2.resourceserver.jwt.jwk-set-uri:}") String jwkSetUri,
                             @Value("${spring.security.oauth2.resourceserver.jwt.jws-algorithms:RS256}")
                             List<String> algorithms) {
+        if (devSecret != null && !devSecret.isBlank()
+            && environment.acceptsProfiles(Profiles.of(PRODUCTION_PROFILE))) {
+            throw new IllegalStateException(DEV_SECRET_IN_PRODUCTION);
+        }
         TokenDecoder decoder = TokenDecoder.of(devSecret, issuerUri, jwkSetUri, algorithms);
         if (decoder.acceptsDevelopmentTokens()) {
             log.warn("Accepting HS256 development tokens signed with RXLEDGER_DEV_JWT_SECRET: not for production");

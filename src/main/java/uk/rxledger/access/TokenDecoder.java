@@ -21,13 +21,15 @@ import org.springframework.security.oauth2.jwt.SupplierJwtDecoder;
 import javax.crypto.spec.SecretKeySpec;
 import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
+import java.util.Collection;
 import java.util.List;
 
 /**
  * The one {@link JwtDecoder} (ADR 0012), routing by the token's {@code alg}: {@code HS256} to the development decoder
  * keyed by {@code RXLEDGER_DEV_JWT_SECRET} (present only when that secret is set), every other signed algorithm to
  * the configured issuer's decoder (present only when {@code issuer-uri} or {@code jwk-set-uri} is set). Unsigned
- * tokens, and tokens for a decoder that is not configured, are rejected. Every token needs a {@code sub}.
+ * tokens, and tokens for a decoder that is not configured, are rejected. Every token needs a {@code sub} and an
+ * {@code exp}; {@code roles} and {@code practices}, when present, must be arrays of strings.
  */
 public final class TokenDecoder implements JwtDecoder {
 
@@ -87,9 +89,22 @@ public final class TokenDecoder implements JwtDecoder {
         return decoder;
     }
 
-    private static OAuth2TokenValidator<Jwt> validator(OAuth2TokenValidator<Jwt> defaults) {
+    /**
+     * The issuer's or development defaults (signature, expiry when present, issuer) and the contract's claims:
+     * a {@code sub}; an {@code exp} (a token that never expires is refused); {@code roles} and {@code practices}, when
+     * present, arrays of strings. A plain string is refused rather than read as a one-element list (Spring's claim
+     * conversion would do that), so that no issuer's space- or comma-separated form is silently half-understood.
+     */
+    static OAuth2TokenValidator<Jwt> validator(OAuth2TokenValidator<Jwt> defaults) {
         return new DelegatingOAuth2TokenValidator<>(defaults,
-                new JwtClaimValidator<String>("sub", sub -> sub != null && !sub.isBlank()));
+                new JwtClaimValidator<Object>("sub", sub -> sub instanceof String s && !s.isBlank()),
+                new JwtClaimValidator<Object>("exp", exp -> exp != null),
+                new JwtClaimValidator<Object>("roles", TokenDecoder::absentOrArrayOfStrings),
+                new JwtClaimValidator<Object>("practices", TokenDecoder::absentOrArrayOfStrings));
+    }
+
+    private static boolean absentOrArrayOfStrings(Object claim) {
+        return claim == null || claim instanceof Collection<?> values && values.stream().allMatch(String.class::isInstance);
     }
 
     public boolean acceptsDevelopmentTokens() {

@@ -1,6 +1,16 @@
 package uk.rxledger.access;
 
+import com.mongodb.ConnectionString;
+import com.mongodb.MongoClientSettings;
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoClients;
+import com.mongodb.event.CommandListener;
+import com.mongodb.event.CommandStartedEvent;
+import org.bson.BsonBoolean;
+import org.bson.BsonDocument;
+import org.bson.BsonString;
 import org.junit.jupiter.api.Test;
+import uk.rxledger.eventstore.EmbeddedMongoServer;
 import uk.rxledger.graphql.BadRequest;
 import uk.rxledger.graphql.Connection;
 import uk.rxledger.support.EmbeddedMongo;
@@ -8,6 +18,7 @@ import uk.rxledger.support.EmbeddedMongo;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -40,6 +51,41 @@ class AccessLogTest {
         assertThat(newest.at()).isEqualTo(t0.plusSeconds(total - 1));
         assertThat(newest.operation()).isEqualTo("PatientRegimen");
         assertThat(log.page("p-2", null, null).edges()).hasSize(1);
+    }
+
+    /**
+     * The commands the driver sends for one record, seen on the wire by a client whose own default is {@code w: 1}
+     * (as the embedded default and a URI without {@code w=} are): both writes ask for a journaled majority.
+     */
+    @Test
+    void everyWriteAsksForAJournaledMajority() {
+        List<CommandStartedEvent> sent = new CopyOnWriteArrayList<>();
+        CommandListener listener = new CommandListener() {
+            @Override
+            public void commandStarted(CommandStartedEvent event) {
+                sent.add(event);
+            }
+        };
+        try (EmbeddedMongoServer server = EmbeddedMongoServer.inMemory();
+             MongoClient client = MongoClients.create(MongoClientSettings.builder()
+                     .applyConnectionString(new ConnectionString(server.connectionString() + "/?w=1"))
+                     .addCommandListener(listener).build())) {
+            AccessLog durable = new AccessLog(client.getDatabase("access-log-durability"));
+            sent.clear();
+            durable.record(Instant.now(), "u-1", "CLINICIAN", "p-1", "PatientRegimen", "DIRECT_CARE");
+            List<CommandStartedEvent> writes = sent.stream()
+                    .filter(e -> List.of("findAndModify", "update", "insert").contains(e.getCommandName())).toList();
+            assertThat(writes).extracting(CommandStartedEvent::getCommandName)
+                              .containsExactly("findAndModify", "update");
+            for (CommandStartedEvent write : writes) {
+                BsonDocument concern = write.getCommand().getDocument("writeConcern", new BsonDocument());
+                assertThat(concern.get("w")).as(write.getCommandName() + " " + write.getCommand().toJson())
+                                            .isEqualTo(new BsonString("majority"));
+                assertThat(concern.get("j")).as(write.getCommandName()).isEqualTo(BsonBoolean.TRUE);
+            }
+            // and the record was stored and reads back
+            assertThat(durable.page("p-1", null, null).edges()).hasSize(1);
+        }
     }
 
     @Test

@@ -117,6 +117,34 @@ class AuthenticationTest {
         assertUnauthorized(get("/actuator/metrics"));
     }
 
+    /** An HS256 token signed with the test secret, with exactly these claims. */
+    private static String signed(JWTClaimsSet claims) throws Exception {
+        SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), claims);
+        jwt.sign(new MACSigner(TestTokens.SECRET.getBytes(StandardCharsets.UTF_8)));
+        return jwt.serialize();
+    }
+
+    @Test
+    void tokensWhoseRolesOrPracticesAreNotArraysOrThatNeverExpireAre401() throws Exception {
+        Date exp = Date.from(Instant.now().plusSeconds(600));
+        JWTClaimsSet wellFormed = new JWTClaimsSet.Builder().subject("gp-1").claim("roles", List.of("CLINICIAN"))
+                .claim("practices", List.of("A81001")).expirationTime(exp).build();
+        // the control: the same claims, well formed, are accepted (so each refusal below is about the one change)
+        HttpResponse<String> accepted = graphql(TestTokens.bearer(signed(wellFormed)), SEARCH);
+        assertThat(accepted.statusCode()).isEqualTo(200);
+        assertThat(accepted.body()).doesNotContain("errors").contains("totalCount");
+
+        for (JWTClaimsSet claims : List.of(
+                new JWTClaimsSet.Builder(wellFormed).claim("roles", "CLINICIAN").build(),
+                new JWTClaimsSet.Builder(wellFormed).claim("roles", "ADMIN CLINICIAN").build(),
+                new JWTClaimsSet.Builder(wellFormed).claim("roles", List.of("CLINICIAN", 7)).build(),
+                new JWTClaimsSet.Builder(wellFormed).claim("roles", Map.of("CLINICIAN", true)).build(),
+                new JWTClaimsSet.Builder(wellFormed).claim("practices", "A81001").build(),
+                new JWTClaimsSet.Builder(wellFormed).expirationTime(null).build())) {
+            assertUnauthorized(graphql(TestTokens.bearer(signed(claims)), SEARCH));
+        }
+    }
+
     @Test
     void healthPrometheusGraphiqlAndIntrospectionNeedNoToken() throws Exception {
         assertThat(get("/actuator/health").statusCode()).isEqualTo(200);

@@ -9,7 +9,7 @@ import java.util.Arrays;
 import java.util.List;
 
 /** Starts the application in this JVM as a test of its own, for tests that close it again before the suite ends. */
-final class InProcessApplication {
+public final class InProcessApplication {
 
     /**
      * Boot's reactive HTTP client configuration creates a ReactorResourceFactory that, on close, disposes Reactor
@@ -22,6 +22,17 @@ final class InProcessApplication {
             + "org.springframework.boot.autoconfigure.web.reactive.function.client.WebClientAutoConfiguration";
 
     private InProcessApplication() {
+    }
+
+    /**
+     * Starts the application with {@code profile} as the only active profile (overriding the test profile that the
+     * build activates for every test), for tests of another profile's own settings, such as production's.
+     */
+    public static ConfigurableApplicationContext startProfile(String profile, String... args) {
+        List<String> all = new ArrayList<>(Arrays.asList(args));
+        all.add("--spring.profiles.active=" + profile);
+        all.add(NO_REACTIVE_CLIENT);
+        return new SpringApplicationBuilder(RxLedgerApplication.class).run(all.toArray(String[]::new));
     }
 
     /** Command-line arguments, which override application.properties (builder properties would not). */
