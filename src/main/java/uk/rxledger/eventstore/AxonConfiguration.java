@@ -13,7 +13,6 @@ import org.axonframework.commandhandling.gateway.IntervalRetryScheduler;
 import org.axonframework.commandhandling.CommandBus;
 import org.axonframework.common.caching.Cache;
 import org.axonframework.common.caching.NoCache;
-import org.axonframework.common.caching.WeakReferenceCache;
 import org.axonframework.config.ConfigurerModule;
 import org.axonframework.eventhandling.PropagatingErrorHandler;
 import org.axonframework.eventhandling.tokenstore.TokenStore;
@@ -30,7 +29,6 @@ import org.axonframework.messaging.correlation.CorrelationDataProvider;
 import org.axonframework.modelling.command.ConcurrencyException;
 import org.axonframework.messaging.correlation.SimpleCorrelationDataProvider;
 import org.axonframework.serialization.Serializer;
-import org.axonframework.serialization.json.JacksonSerializer;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
@@ -65,19 +63,19 @@ public class AxonConfiguration {
     @Bean
     @Primary
     Serializer serializer() {
-        return JacksonSerializer.builder().objectMapper(messageMapper()).build();
+        return TypeCachingJacksonSerializer.using(messageMapper());
     }
 
     @Bean
     @Qualifier("eventSerializer")
     Serializer eventSerializer() {
-        return JacksonSerializer.builder().objectMapper(messageMapper()).build();
+        return TypeCachingJacksonSerializer.using(messageMapper());
     }
 
     @Bean
     @Qualifier("messageSerializer")
     Serializer messageSerializer() {
-        return JacksonSerializer.builder().objectMapper(messageMapper()).build();
+        return TypeCachingJacksonSerializer.using(messageMapper());
     }
 
     /** Snapshots capture an aggregate's private fields, which need field access rather than getters. */
@@ -85,7 +83,7 @@ public class AxonConfiguration {
         ObjectMapper mapper = messageMapper()
                 .setVisibility(PropertyAccessor.ALL, JsonAutoDetect.Visibility.NONE)
                 .setVisibility(PropertyAccessor.FIELD, JsonAutoDetect.Visibility.ANY);
-        return JacksonSerializer.builder().objectMapper(mapper).build();
+        return TypeCachingJacksonSerializer.using(mapper);
     }
 
     @Bean
@@ -138,8 +136,9 @@ public class AxonConfiguration {
      * several instances share a store (the prod profile; ADR 0010).
      */
     @Bean
-    Cache patientCache(@Value("${rxledger.aggregate-cache.enabled:true}") boolean enabled) {
-        return enabled ? new WeakReferenceCache() : NoCache.INSTANCE;
+    Cache patientCache(@Value("${rxledger.aggregate-cache.enabled:true}") boolean enabled,
+                       @Value("${rxledger.aggregate-cache.size:10000}") int size) {
+        return enabled ? new BoundedCache(size) : NoCache.INSTANCE;
     }
 
     @Bean

@@ -30,6 +30,7 @@ import org.axonframework.serialization.upcasting.event.InitialEventRepresentatio
 import org.axonframework.serialization.upcasting.event.IntermediateEventRepresentation;
 import org.bson.Document;
 import org.bson.conversions.Bson;
+import uk.rxledger.projection.KeyLookup;
 
 import java.time.Clock;
 import java.time.Instant;
@@ -44,6 +45,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.SortedSet;
 import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import java.util.stream.LongStream;
@@ -85,6 +87,11 @@ public class MongoEventStorageEngine extends BatchingEventStorageEngine {
     private final int maxGapOffset;
     private final long gapTimeoutMillis;
     private final Clock clock;
+    /**
+     * The highest global index known to be allocated: by this instance's appends, or read from the counter. Other
+     * instances may have allocated more; a reader that reaches this value reads the counter again.
+     */
+    private final AtomicLong knownHead = new AtomicLong();
     /** Last known (sequence, hash) per stream; only trusted for the event directly before the one appended. */
     private final Map<String, ChainHead> chainHeads;
 
@@ -174,7 +181,9 @@ public class MongoEventStorageEngine extends BatchingEventStorageEngine {
         if (before == null) {
             throw new EventStoreException("The event counter is missing");
         }
-        return before.get("value", Number.class).longValue() + count;
+        long last = before.get("value", Number.class).longValue() + count;
+        knownHead.accumulateAndGet(last, Math::max);
+        return last;
     }
 
     /** Creates the counter once, so allocation never upserts (two racing upserts could both start from zero). */
@@ -361,23 +370,17 @@ public class MongoEventStorageEngine extends BatchingEventStorageEngine {
         List<Long> probes = gaps.stream().map(g -> g + 1).filter(p -> !gaps.contains(p) && p <= after).toList();
         ids.addAll(probes);
         long windowStart = after + 1;
-        List<Document> found = fetchWindow(ids, windowStart, batchSize);
+        // Never ask for indexes beyond the last allocated one: at the head of the stream (a tailing processor woken by
+        // each append) a window of 500 keys would find one event, or none, at the cost of matching all 500.
+        long head = knownHead.get() >= windowStart ? knownHead.get() : currentCounter();
+        List<Document> found = fetchWindow(ids, windowStart, Math.min(batchSize, head - windowStart + 1));
         boolean newEvents = found.stream().anyMatch(d -> index(d) > after);
-        if (!newEvents) {
-            // Cross a run of more than one window of unused indexes, but never beyond what was allocated.
-            long head = -1;
-            while (!newEvents) {
-                windowStart += batchSize;
-                if (head < windowStart) {
-                    head = currentCounter();
-                    if (head < windowStart) {
-                        break;
-                    }
-                }
-                List<Document> ahead = fetchWindow(List.of(), windowStart, batchSize);
-                newEvents = !ahead.isEmpty();
-                found.addAll(ahead);
-            }
+        // Cross a run of more than one window of unused indexes (appends that failed), up to the head.
+        while (!newEvents && windowStart + batchSize <= head) {
+            windowStart += batchSize;
+            List<Document> ahead = fetchWindow(List.of(), windowStart, Math.min(batchSize, head - windowStart + 1));
+            newEvents = !ahead.isEmpty();
+            found.addAll(ahead);
         }
         found.sort(Comparator.comparingLong(MongoEventStorageEngine::index));
 
@@ -405,13 +408,16 @@ public class MongoEventStorageEngine extends BatchingEventStorageEngine {
         return result;
     }
 
-    private List<Document> fetchWindow(List<Long> extraIds, long windowStart, int batchSize) {
-        List<Long> ids = new ArrayList<>(extraIds.size() + batchSize);
+    private List<Document> fetchWindow(List<Long> extraIds, long windowStart, long count) {
+        List<Long> ids = new ArrayList<>(extraIds.size() + (int) Math.max(0, count));
         ids.addAll(extraIds);
-        for (long i = windowStart; i < windowStart + batchSize; i++) {
+        for (long i = windowStart; i < windowStart + count; i++) {
             ids.add(i);
         }
-        return events.find(in("_id", ids)).into(new ArrayList<>());
+        if (ids.isEmpty()) {
+            return new ArrayList<>();
+        }
+        return KeyLookup.findAll(events, ids, null);
     }
 
     /** Drops runs of gaps whose following event was stored longer than the gap timeout ago: they will never fill. */
@@ -439,9 +445,10 @@ public class MongoEventStorageEngine extends BatchingEventStorageEngine {
                                                           : GapAwareTrackingToken.newInstance(token.getIndex(), remaining);
     }
 
+    /** The counter's value, i.e. the last index allocated by any instance. */
     private long currentCounter() {
         Document counter = counters.find(eq("_id", EVENT_COUNTER)).first();
-        return counter == null ? 0 : counter.get("value", Number.class).longValue();
+        return knownHead.accumulateAndGet(counter == null ? 0 : counter.get("value", Number.class).longValue(), Math::max);
     }
 
     private static long index(Document document) {

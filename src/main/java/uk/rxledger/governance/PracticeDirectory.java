@@ -1,5 +1,6 @@
 package uk.rxledger.governance;
 
+import uk.rxledger.projection.KeyLookup;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
@@ -82,10 +83,8 @@ class PracticeDirectory {
         if (missing.size() < 2) {
             return;
         }
-        for (Document doc : patients.find(Filters.in("_id", missing))
-                                    .projection(Projections.include("practice", "pcn"))) {
-            remember(doc.getString("_id"), bounded(doc.getString("practice"), doc.getString("pcn")));
-        }
+        KeyLookup.forEach(patients, missing, Projections.include("practice", "pcn"),
+                doc -> remember(doc.getString("_id"), bounded(doc.getString("practice"), doc.getString("pcn"))));
     }
 
     /** A patient seen registering: no lookup needed. */

@@ -1,5 +1,6 @@
 package uk.rxledger.outcomes;
 
+import uk.rxledger.projection.KeyLookup;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.BulkWriteOptions;
 import com.mongodb.client.model.Filters;
@@ -145,7 +146,7 @@ final class DeltaLedger {
             return;
         }
         Map<String, Document> stored = new HashMap<>();
-        contributors.find(Filters.in("_id", next.keySet())).forEach(d -> stored.put(d.getString("_id"), d));
+        KeyLookup.forEach(contributors, next.keySet(), null, d -> stored.put(d.getString("_id"), d));
         Map<String, Mark> bucketMarks = marksOfUnconfirmedBuckets(stored.values());
 
         List<WriteModel<Document>> contributorWrites = new ArrayList<>();
@@ -229,8 +230,8 @@ final class DeltaLedger {
         }
         Map<String, Mark> marks = new HashMap<>();
         if (!ids.isEmpty()) {
-            buckets.find(Filters.in("_id", ids)).projection(Projections.include("mark"))
-                   .forEach(d -> marks.put(d.getString("_id"), Mark.from(d.get("mark", Document.class))));
+            KeyLookup.forEach(buckets, ids, Projections.include("mark"),
+                    d -> marks.put(d.getString("_id"), Mark.from(d.get("mark", Document.class))));
         }
         return marks;
     }

@@ -160,9 +160,7 @@ public final class DocumentProjection<T extends ProjectedDocument> {
             }
             if (ids.size() > 1) {
                 ids.forEach(id -> loaded.put(id, null));
-                for (T document : collection.find(Filters.in("_id", ids))) {
-                    loaded.put(document.id, document);
-                }
+                KeyLookup.forEach(collection, ids, null, document -> loaded.put(document.id, document));
             }
         }
 

@@ -1,5 +1,6 @@
 package uk.rxledger.regimen;
 
+import uk.rxledger.projection.KeyLookup;
 import com.mongodb.client.MongoDatabase;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
@@ -49,10 +50,9 @@ public class PatientProjection {
                        .into(new java.util.ArrayList<>());
     }
 
-    /** Several patients in one key lookup ({@code _id $in}). */
+    /** Several patients by key ({@code _id $in}). */
     public java.util.List<PatientView> findAll(java.util.Collection<String> patientIds) {
-        return patients.collection().find(com.mongodb.client.model.Filters.in("_id", patientIds))
-                       .into(new java.util.ArrayList<>());
+        return KeyLookup.findAll(patients.collection(), patientIds, null);
     }
 
     /** Waits until the patient's view includes the event at {@code sequence}; false on timeout. */

@@ -110,8 +110,12 @@ class FoundationBenchmark {
     private static final int SEQ_PER_ROUND = Integer.getInteger("bench.seq", 500);
     private static final int PAR_PER_ROUND = Integer.getInteger("bench.par", 1_000);
     private static final int THREADS = Integer.getInteger("bench.threads", 4);
-    /** Patients per command thread; each command goes to the next patient of its thread's pool, round robin. */
-    private static final int POOL = Integer.getInteger("bench.pool", 100);
+    /**
+     * Patients per command thread; each command goes to the next patient of its thread's pool, round robin. 150 per
+     * thread (750 of the 1,000 patients of the 10k stage) gives each patient ~20 new lines over a stage, a heavy
+     * regimen; with 100 they grew ~55 lines and the projection's writes measured document size rather than the store.
+     */
+    private static final int POOL = Integer.getInteger("bench.pool", 150);
     private static final int LARGE_REPLAY_ROUNDS = Integer.getInteger("bench.largeReplayRounds", ROUNDS);
     private static final boolean PROFILE = Boolean.parseBoolean(System.getProperty("bench.profile", "true"));
     private static final int EVENTS_PER_PATIENT = 10;
@@ -149,7 +153,7 @@ class FoundationBenchmark {
     @Autowired EventStorageEngine storageEngine;
 
     @Value("${rxledger.eventstore.batch-size:500}") int eventStoreBatch;
-    @Value("${rxledger.processors.batch-size:200}") int processorBatch;
+    @Value("${rxledger.processors.batch-size:500}") int processorBatch;
     @Value("${rxledger.processors.segments:4}") int segments;
     @Value("${rxledger.processors.wakeup-ms:20}") long wakeupMs;
     @Value("${rxledger.eventstore.fetch-delay-ms:250}") long fetchDelayMs;
