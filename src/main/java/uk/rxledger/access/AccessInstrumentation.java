@@ -7,15 +7,23 @@ import graphql.execution.ExecutionStepInfo;
 import graphql.execution.instrumentation.InstrumentationState;
 import graphql.execution.instrumentation.SimplePerformantInstrumentation;
 import graphql.execution.instrumentation.parameters.InstrumentationFieldFetchParameters;
+import graphql.language.OperationDefinition;
 import graphql.schema.DataFetcher;
 import graphql.schema.DataFetchingEnvironment;
 import graphql.schema.DataFetchingEnvironmentImpl;
+import graphql.schema.SelectedField;
+import org.reactivestreams.Publisher;
 import org.springframework.graphql.execution.ErrorType;
+import org.springframework.graphql.execution.SubscriptionPublisherException;
+import reactor.core.publisher.Flux;
+import reactor.core.scheduler.Schedulers;
 import uk.rxledger.access.AccessPolicy.Target;
+import uk.rxledger.decisionsupport.AlertNotifications.AlertNotification;
 import uk.rxledger.graphql.RequestContext;
 import uk.rxledger.regimen.PatientView;
 
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -33,6 +41,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * summary a worklist row carries ({@link #PATIENT_SUMMARY}); any other field of that patient is admitted here as the
  * {@code patient} query is, once per patient and request: the same check, the same access-log record (operation: the
  * GraphQL operation name, else the top-level field), FORBIDDEN otherwise.
+ * <p>
+ * A subscription push is the same: one that selects only the summary the contract's subscription carries
+ * ({@link #SUBSCRIPTION_SUMMARY}) is a practice-level notification; one that selects anything else is admitted here,
+ * for its patient, as the {@code patient} query is, for every push: an access record per pushed item, written before
+ * it is delivered. A push the caller may not see is not delivered; a push whose record cannot be written is not
+ * delivered either and ends the subscription with an INTERNAL_ERROR.
  */
 public class AccessInstrumentation extends SimplePerformantInstrumentation {
 
@@ -41,6 +55,14 @@ public class AccessInstrumentation extends SimplePerformantInstrumentation {
 
     /** The fields of a {@code Patient} a worklist row carries (the contract's PracticeWorklist): no access record. */
     static final Set<String> PATIENT_SUMMARY = Set.of("id", "age", "activeMedicineCount", "acbTotal", "__typename");
+
+    /**
+     * Per subscription field, what a push may select without an access record (selection paths, {@code a/b}): the
+     * contract's subscription (AlertsRaised). A subscription field not listed has no free selection.
+     */
+    static final Map<String, Set<String>> SUBSCRIPTION_SUMMARY = Map.of("alertRaised", Set.of(
+            "patientId", "alert", "alert/id", "alert/category", "alert/severity", "alert/rule", "alert/rule/code",
+            "alert/raisedOn"));
 
     /** GraphQL context key: patient id to the outcome of admitting its detail in this request (Role or refusal). */
     static final String DETAIL_ADMISSIONS = AccessInstrumentation.class.getName() + ".detailAdmissions";
@@ -135,7 +157,52 @@ public class AccessInstrumentation extends SimplePerformantInstrumentation {
         }
         GraphQLContext acting = GraphQLContext.newContext().of(context)
                 .of(RequestContext.KEY, request.withRole(granted.name())).build();
-        return dataFetcher.get(DataFetchingEnvironmentImpl.newDataFetchingEnvironment(env).graphQLContext(acting).build());
+        Object answer = dataFetcher.get(DataFetchingEnvironmentImpl.newDataFetchingEnvironment(env)
+                                                                   .graphQLContext(acting).build());
+        if (env.getOperationDefinition().getOperation() == OperationDefinition.Operation.SUBSCRIPTION
+            && selectsDetail(field, env.getSelectionSet().getFields())) {
+            return pushesAdmitted(answer, caller, operationName == null ? field : operationName,
+                                  Purpose.valueOf(request.purposeOfUse()));
+        }
+        return answer;
+    }
+
+    /** Whether a subscription's selection goes beyond the free summary of its pushes. */
+    static boolean selectsDetail(String field, List<SelectedField> selected) {
+        Set<String> free = SUBSCRIPTION_SUMMARY.getOrDefault(field, Set.of());
+        return selected.stream().anyMatch(f -> !f.getName().startsWith("__") && !free.contains(f.getQualifiedName()));
+    }
+
+    /**
+     * Every push of a subscription that selects patient detail admitted for its patient as the {@code patient} query
+     * is, and recorded, before it is delivered (off the thread that publishes, as the write is blocking). Refused: not
+     * delivered. Not recorded: not delivered, and the subscription ends with an INTERNAL_ERROR. A pushed item whose
+     * patient is not known here is treated as not recorded (fails closed).
+     */
+    private Object pushesAdmitted(Object answer, Caller caller, String loggedAs, Purpose purpose) {
+        Object pushes = answer instanceof DataFetcherResult<?> result ? result.getData() : answer;
+        if (!(pushes instanceof Publisher<?> publisher)) {
+            return answer; // a refusal or an error: nothing is pushed
+        }
+        Flux<?> admitted = Flux.from(publisher).publishOn(Schedulers.boundedElastic()).handle((item, sink) -> {
+            String patient = item instanceof AlertNotification n ? n.patientId() : null;
+            try {
+                if (patient == null) {
+                    throw new AccessGate.NotRecorded(new IllegalStateException("a push without a patient"));
+                }
+                gate.admit("patient", caller, new Target(patient, null), loggedAs, purpose);
+                sink.next(item);
+            } catch (AccessGate.Denied denied) {
+                // not this caller's patient: not delivered
+            } catch (AccessGate.NotRecorded failure) {
+                sink.error(new SubscriptionPublisherException(List.of(GraphqlErrorBuilder.newError()
+                        .errorType(ErrorType.INTERNAL_ERROR).message(failure.getMessage()).build()), failure));
+            }
+        });
+        return answer instanceof DataFetcherResult<?> result
+                ? DataFetcherResult.newResult().data(admitted).errors(result.getErrors())
+                                   .localContext(result.getLocalContext()).build()
+                : admitted;
     }
 
     /** What the table needs from a field's arguments: the patient ({@code id}, {@code patientId} or the input's), the practice. */

@@ -10,11 +10,16 @@ import graphql.schema.idl.RuntimeWiring;
 import graphql.schema.idl.SchemaGenerator;
 import graphql.schema.idl.SchemaParser;
 import org.junit.jupiter.api.Test;
+import org.reactivestreams.Publisher;
+import org.springframework.graphql.execution.SubscriptionPublisherException;
+import reactor.core.publisher.Flux;
+import uk.rxledger.decisionsupport.AlertNotifications;
 import uk.rxledger.eventstore.EmbeddedMongoServer;
 import uk.rxledger.graphql.RequestContext;
 import uk.rxledger.support.EmbeddedMongo;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -33,11 +38,16 @@ class AccessInstrumentationTest {
             type Query { patient(id: ID!): String  medicines: String }
             type Mutation { startMedicine(input: StartInput!): String }
             input StartInput { patientId: ID!  medicineCode: String }
+            type Subscription { alertRaised(practice: String!): AlertNotification }
+            type AlertNotification { patientId: ID!  alert: Alert }
+            type Alert { id: ID  severity: String  message: String }
             """;
     static final Caller CLINICIAN = Caller.of("gp-1", List.of("CLINICIAN"), List.of("A81001"));
     static final AccessPolicy POLICY = new AccessPolicy(id -> Optional.of("A81001").filter(p -> id.startsWith("p-")));
 
     final List<String> calls = new ArrayList<>();
+    /** The patients whose alerts the subscription pushes, in order. */
+    final List<String> pushes = new ArrayList<>();
 
     GraphQL graphQl(AccessLog log) {
         DataFetcher<String> patient = env -> {
@@ -52,7 +62,10 @@ class AccessInstrumentationTest {
         };
         RuntimeWiring wiring = RuntimeWiring.newRuntimeWiring()
                 .type("Query", t -> t.dataFetcher("patient", patient).dataFetcher("medicines", env -> "catalogue"))
-                .type("Mutation", t -> t.dataFetcher("startMedicine", start)).build();
+                .type("Mutation", t -> t.dataFetcher("startMedicine", start))
+                .type("Subscription", t -> t.dataFetcher("alertRaised", env -> Flux.fromIterable(pushes)
+                        .map(id -> new AlertNotifications.AlertNotification(id, "A81001", null))))
+                .build();
         return GraphQL.newGraphQL(new SchemaGenerator().makeExecutableSchema(new SchemaParser().parse(SCHEMA), wiring))
                       .instrumentation(new AccessInstrumentation(new AccessGate(POLICY, log, Clock.systemUTC()), true))
                       .build();
@@ -124,5 +137,65 @@ class AccessInstrumentationTest {
         assertThat(tooLong.getErrors()).singleElement()
                 .satisfies(e -> assertThat(e.getErrorType().toString()).isEqualTo("BAD_REQUEST"));
         assertThat(calls).isEmpty();
+    }
+
+    /** The pushes of a subscription (patient ids), or the error that ended it, as the last element. */
+    static List<Object> pushed(ExecutionResult subscription) {
+        assertThat(subscription.getErrors()).isEmpty();
+        Publisher<ExecutionResult> results = subscription.getData();
+        return Flux.from(results).<Object>map(r -> {
+                    assertThat(r.getErrors()).isEmpty();
+                    return ((Map<?, ?>) ((Map<?, ?>) r.getData()).get("alertRaised")).get("patientId");
+                })
+                .onErrorResume(error -> Flux.just(error)).collectList().block(Duration.ofSeconds(10));
+    }
+
+    @Test
+    void aSubscriptionSelectingAlertDetailDeliversOnlyRecordedPushesOfPatientsTheCallerMaySee() {
+        AccessLog log = new AccessLog(EmbeddedMongo.freshDatabase("access-instrumentation-3"));
+        GraphQL graphQl = graphQl(log);
+        pushes.addAll(List.of("p-1", "q-elsewhere", "p-2", "p-1"));
+
+        // the summary the contract's subscription selects: every push of the practice, no record
+        assertThat(pushed(run(graphQl, "subscription { alertRaised(practice: \"A81001\") "
+                                       + "{ patientId __typename alert { id severity } } }", CLINICIAN)))
+                .containsExactly("p-1", "q-elsewhere", "p-2", "p-1");
+        assertThat(log.page("p-1", 10, null).totalCount()).isZero();
+
+        // detail: a record per push, before delivery; a patient the caller may not see is not delivered
+        assertThat(pushed(run(graphQl, "subscription Detail { alertRaised(practice: \"A81001\") "
+                                       + "{ patientId alert { message } } }", CLINICIAN)))
+                .containsExactly("p-1", "p-2", "p-1");
+        assertThat(log.page("p-1", 10, null).totalCount()).isEqualTo(2);
+        assertThat(log.page("p-2", 10, null).totalCount()).isEqualTo(1);
+        assertThat(log.page("q-elsewhere", 10, null).totalCount()).isZero();
+        assertThat(log.page("p-2", 1, null).edges().get(0).node())
+                .extracting(AccessLog.Entry::actor, AccessLog.Entry::role, AccessLog.Entry::operation)
+                .containsExactly("gp-1", "CLINICIAN", "Detail");
+        // unnamed: logged under the field
+        pushes.clear();
+        pushes.add("p-2");
+        assertThat(pushed(run(graphQl, "subscription { alertRaised(practice: \"A81001\") { alert { message } } }",
+                              CLINICIAN))).hasSize(1);
+        assertThat(log.page("p-2", 1, null).edges().get(0).node().operation()).isEqualTo("alertRaised");
+    }
+
+    @Test
+    void aPushOfAlertDetailWhoseRecordCannotBeWrittenIsNotDeliveredAndEndsTheSubscription() {
+        EmbeddedMongoServer server = EmbeddedMongoServer.inMemory();
+        MongoClient client = MongoClients.create(server.connectionString());
+        AccessLog broken = new AccessLog(client.getDatabase("closed"));
+        client.close(); // every write now fails
+        server.close();
+        GraphQL graphQl = graphQl(broken);
+        pushes.addAll(List.of("p-1", "p-2"));
+
+        List<Object> pushed = pushed(run(graphQl, "subscription { alertRaised(practice: \"A81001\") "
+                                                  + "{ patientId alert { id message } } }", CLINICIAN));
+        assertThat(pushed).singleElement().isInstanceOfSatisfying(SubscriptionPublisherException.class, e -> {
+            assertThat(e.getErrors()).singleElement().satisfies(
+                    error -> assertThat(error.getErrorType().toString()).isEqualTo("INTERNAL_ERROR"));
+            assertThat(e.getErrors().get(0).getMessage()).doesNotContain("p-1");
+        });
     }
 }
