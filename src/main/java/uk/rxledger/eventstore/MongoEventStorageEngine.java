@@ -92,6 +92,8 @@ public class MongoEventStorageEngine extends BatchingEventStorageEngine {
      * instances may have allocated more; a reader that reaches this value reads the counter again.
      */
     private final AtomicLong knownHead = new AtomicLong();
+    private static final long COUNTER_READ_INTERVAL_NANOS = 10_000_000;
+    private volatile long counterReadAt = System.nanoTime() - COUNTER_READ_INTERVAL_NANOS;
     /** Last known (sequence, hash) per stream; only trusted for the event directly before the one appended. */
     private final Map<String, ChainHead> chainHeads;
 
@@ -372,7 +374,7 @@ public class MongoEventStorageEngine extends BatchingEventStorageEngine {
         long windowStart = after + 1;
         // Never ask for indexes beyond the last allocated one: at the head of the stream (a tailing processor woken by
         // each append) a window of 500 keys would find one event, or none, at the cost of matching all 500.
-        long head = knownHead.get() >= windowStart ? knownHead.get() : currentCounter();
+        long head = headAtLeast(windowStart);
         List<Document> found = fetchWindow(ids, windowStart, Math.min(batchSize, head - windowStart + 1));
         boolean newEvents = found.stream().anyMatch(d -> index(d) > after);
         // Cross a run of more than one window of unused indexes (appends that failed), up to the head.
@@ -445,9 +447,25 @@ public class MongoEventStorageEngine extends BatchingEventStorageEngine {
                                                           : GapAwareTrackingToken.newInstance(token.getIndex(), remaining);
     }
 
+    /**
+     * The highest allocated index as far as a reader needs it: the known head if it reaches {@code index}, else the
+     * counter, read at most once per {@link #COUNTER_READ_INTERVAL_NANOS}. Axon reads the stream until a fetch comes
+     * back empty, so without the interval every event a tailing reader takes costs a second round trip to the
+     * counter; this instance's own appends raise the known head at once, other instances' are seen at most that much
+     * later (well within the event store's fetch delay).
+     */
+    private long headAtLeast(long index) {
+        long known = knownHead.get();
+        if (known >= index || System.nanoTime() - counterReadAt < COUNTER_READ_INTERVAL_NANOS) {
+            return known;
+        }
+        return currentCounter();
+    }
+
     /** The counter's value, i.e. the last index allocated by any instance. */
     private long currentCounter() {
         Document counter = counters.find(eq("_id", EVENT_COUNTER)).first();
+        counterReadAt = System.nanoTime();
         return knownHead.accumulateAndGet(counter == null ? 0 : counter.get("value", Number.class).longValue(), Math::max);
     }
 
