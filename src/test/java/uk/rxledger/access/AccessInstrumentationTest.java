@@ -71,6 +71,16 @@ class AccessInstrumentationTest {
                       .build();
     }
 
+    /** An access log whose every write fails: its server is gone. */
+    static AccessLog brokenAccessLog() {
+        EmbeddedMongoServer server = EmbeddedMongoServer.inMemory();
+        MongoClient client = MongoClients.create(server.connectionString());
+        AccessLog broken = new AccessLog(client.getDatabase("closed"));
+        client.close();
+        server.close();
+        return broken;
+    }
+
     static ExecutionResult run(GraphQL graphQl, String query, Caller caller) {
         ExecutionInput input = ExecutionInput.newExecutionInput(query).build();
         input.getGraphQLContext().put(RequestContext.KEY, new RequestContext(caller == null ? null : caller.id(),
@@ -102,12 +112,7 @@ class AccessInstrumentationTest {
 
     @Test
     void aFailedAccessRecordFailsTheFieldWithoutRunningIt() {
-        EmbeddedMongoServer server = EmbeddedMongoServer.inMemory();
-        MongoClient client = MongoClients.create(server.connectionString());
-        AccessLog broken = new AccessLog(client.getDatabase("closed"));
-        client.close(); // every write now fails
-        server.close();
-        GraphQL graphQl = graphQl(broken);
+        GraphQL graphQl = graphQl(brokenAccessLog());
 
         ExecutionResult read = run(graphQl, "{ patient(id: \"p-1\") medicines }", CLINICIAN);
         assertThat(calls).isEmpty();
@@ -182,12 +187,7 @@ class AccessInstrumentationTest {
 
     @Test
     void aPushOfAlertDetailWhoseRecordCannotBeWrittenIsNotDeliveredAndEndsTheSubscription() {
-        EmbeddedMongoServer server = EmbeddedMongoServer.inMemory();
-        MongoClient client = MongoClients.create(server.connectionString());
-        AccessLog broken = new AccessLog(client.getDatabase("closed"));
-        client.close(); // every write now fails
-        server.close();
-        GraphQL graphQl = graphQl(broken);
+        GraphQL graphQl = graphQl(brokenAccessLog());
         pushes.addAll(List.of("p-1", "p-2"));
 
         List<Object> pushed = pushed(run(graphQl, "subscription { alertRaised(practice: \"A81001\") "

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.RSASSASigner;
-import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
@@ -18,16 +17,15 @@ import org.springframework.context.ConfigurableApplicationContext;
 import uk.rxledger.eventstore.EmbeddedMongoServer;
 import uk.rxledger.operations.InProcessApplication;
 import uk.rxledger.support.ContractClient;
+import uk.rxledger.support.JwksServer;
 import uk.rxledger.support.TestTokens;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -58,15 +56,7 @@ class ProductionProfileSecurityTest {
     @BeforeAll
     static void startProduction() throws Exception {
         issuerKey = new RSAKeyGenerator(2048).keyID("prod-key-1").generate();
-        jwks = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        byte[] body = new JWKSet(issuerKey.toPublicJWK()).toString().getBytes(StandardCharsets.UTF_8);
-        jwks.createContext("/jwks", exchange -> {
-            exchange.getResponseHeaders().add("Content-Type", "application/json");
-            exchange.sendResponseHeaders(200, body.length);
-            exchange.getResponseBody().write(body);
-            exchange.close();
-        });
-        jwks.start();
+        jwks = JwksServer.serve(issuerKey);
         mongo = EmbeddedMongoServer.inMemory();
         app = InProcessApplication.startProfile("prod", productionArguments());
         port = app.getEnvironment().getRequiredProperty("local.server.port", Integer.class);
@@ -76,8 +66,7 @@ class ProductionProfileSecurityTest {
     static String[] productionArguments(String... more) {
         List<String> args = new ArrayList<>(List.of(
                 "--spring.data.mongodb.uri=" + mongo.connectionString() + "/production-profile",
-                "--spring.security.oauth2.resourceserver.jwt.jwk-set-uri=http://127.0.0.1:"
-                + jwks.getAddress().getPort() + "/jwks",
+                "--spring.security.oauth2.resourceserver.jwt.jwk-set-uri=" + JwksServer.uri(jwks),
                 "--server.port=0",
                 "--server.address=127.0.0.1",
                 "--rxledger.node-id=prod-test",

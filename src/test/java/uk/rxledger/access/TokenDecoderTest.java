@@ -3,7 +3,6 @@ package uk.rxledger.access;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.RSASSASigner;
-import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
@@ -12,10 +11,9 @@ import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.Test;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.JwtException;
+import uk.rxledger.support.JwksServer;
 import uk.rxledger.support.TestTokens;
 
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
@@ -42,17 +40,9 @@ class TokenDecoderTest {
     void issuerTokensAreVerifiedWithTheIssuersKeysAndDevelopmentTokensOnlyWithTheSecret() throws Exception {
         RSAKey key = new RSAKeyGenerator(2048).keyID("k1").generate();
         RSAKey stranger = new RSAKeyGenerator(2048).keyID("k1").generate();
-        HttpServer jwks = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        byte[] body = new JWKSet(key.toPublicJWK()).toString().getBytes(StandardCharsets.UTF_8);
-        jwks.createContext("/jwks", exchange -> {
-            exchange.getResponseHeaders().add("Content-Type", "application/json");
-            exchange.sendResponseHeaders(200, body.length);
-            exchange.getResponseBody().write(body);
-            exchange.close();
-        });
-        jwks.start();
+        HttpServer jwks = JwksServer.serve(key);
         try {
-            String jwkSetUri = "http://127.0.0.1:" + jwks.getAddress().getPort() + "/jwks";
+            String jwkSetUri = JwksServer.uri(jwks);
             TokenDecoder issuerOnly = TokenDecoder.of(null, null, jwkSetUri, List.of("RS256"));
             TokenDecoder both = TokenDecoder.of(TestTokens.SECRET, null, jwkSetUri, List.of("RS256"));
 
