@@ -416,10 +416,15 @@ public class MongoEventStorageEngine extends BatchingEventStorageEngine {
         for (long i = windowStart; i < windowStart + count; i++) {
             ids.add(i);
         }
-        if (ids.isEmpty()) {
-            return new ArrayList<>();
+        // Highest keys first. A commit's events are inserted in index order, so a later event seen implies the earlier
+        // ones of its commit are stored by then; read low keys first and a commit being inserted between two round
+        // trips would show its tail without its head: gaps filled later, events of one patient out of order.
+        ids.sort(Comparator.reverseOrder());
+        List<Document> found = new ArrayList<>();
+        for (int from = 0; from < ids.size(); from += KeyLookup.CHUNK) {
+            found.addAll(KeyLookup.findAll(events, ids.subList(from, Math.min(ids.size(), from + KeyLookup.CHUNK)), null));
         }
-        return KeyLookup.findAll(events, ids, null);
+        return found;
     }
 
     /** Drops runs of gaps whose following event was stored longer than the gap timeout ago: they will never fill. */

@@ -98,6 +98,10 @@ final class RegimenValidation {
         if (command.value() != null && (command.value() <= 0 || !Double.isFinite(command.value()))) {
             throw reject("INVALID_VALUE", "value", "An observed value must be a positive number");
         }
+        if (command.value() != null && command.kind().numeric() && command.value() > command.kind().maxPlausible()) {
+            throw reject("INVALID_VALUE", "value", "A " + command.kind() + " of " + command.value()
+                    + " is above the plausible maximum of " + command.kind().maxPlausible());
+        }
         text("unit", command.unit());
     }
 

@@ -528,6 +528,24 @@ class PatientRegimenTest {
                      "INVALID_VALUE", "value");
         }
 
+        @org.junit.jupiter.params.ParameterizedTest(name = "{0} {1} accepted: {2}")
+        @org.junit.jupiter.params.provider.CsvSource({
+                "EGFR, 200, true", "EGFR, 200.5, false", "EGFR, 1e300, false",
+                "POTASSIUM, 15, true", "POTASSIUM, 55, false",
+                "SYSTOLIC_BP, 350, true", "SYSTOLIC_BP, 1520, false",
+                "HBA1C, 7.5, true", "HBA1C, 250, true", "HBA1C, 480, false",
+                "LITHIUM_LEVEL, 0.8, true", "LITHIUM_LEVEL, 10.1, false"})
+        void boundsEachMeasurementAtItsPlausibleMaximum(ObservationKind kind, double value, boolean accepted) {
+            RecordObservation command = new RecordObservation(PATIENT, kind, TODAY, value, null);
+            if (accepted) {
+                accepted(History.registered(), command,
+                         new ObservationRecorded(PATIENT, kind, TODAY, value, RegimenValidation.defaultUnit(kind)),
+                         new Recorded(1, null));
+            } else {
+                rejected(History.registered(), command, "INVALID_VALUE", "value");
+            }
+        }
+
         @Test
         void rejectsANegativeValue() {
             rejected(History.registered(), new RecordObservation(PATIENT, ObservationKind.EGFR, TODAY, -12.5, null),

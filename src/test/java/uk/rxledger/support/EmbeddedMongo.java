@@ -24,6 +24,11 @@ public final class EmbeddedMongo {
     private EmbeddedMongo() {
     }
 
+    /** For a client of its own, e.g. one that listens to its commands. */
+    public static String connectionString() {
+        return SERVER.connectionString();
+    }
+
     public static MongoDatabase freshDatabase(String name) {
         MongoDatabase database = CLIENT.getDatabase(name);
         database.drop();
