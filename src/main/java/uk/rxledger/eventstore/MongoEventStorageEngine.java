@@ -420,11 +420,7 @@ public class MongoEventStorageEngine extends BatchingEventStorageEngine {
         // ones of its commit are stored by then; read low keys first and a commit being inserted between two round
         // trips would show its tail without its head: gaps filled later, events of one patient out of order.
         ids.sort(Comparator.reverseOrder());
-        List<Document> found = new ArrayList<>();
-        for (int from = 0; from < ids.size(); from += KeyLookup.CHUNK) {
-            found.addAll(KeyLookup.findAll(events, ids.subList(from, Math.min(ids.size(), from + KeyLookup.CHUNK)), null));
-        }
-        return found;
+        return KeyLookup.findAll(events, ids, null);
     }
 
     /** Drops runs of gaps whose following event was stored longer than the gap timeout ago: they will never fill. */

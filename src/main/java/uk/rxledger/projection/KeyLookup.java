@@ -23,7 +23,10 @@ public final class KeyLookup {
     private KeyLookup() {
     }
 
-    /** Each stored document whose {@code _id} is among {@code ids} (in no particular order), projected if given. */
+    /**
+     * Each stored document whose {@code _id} is among {@code ids}, projected if given: one round trip per {@link #CHUNK}
+     * keys, taken in the order of {@code ids} (documents within a round trip in no particular order).
+     */
     public static <T> void forEach(MongoCollection<T> collection, Collection<?> ids, Bson projection,
                                    Consumer<? super T> action) {
         List<?> keys = ids instanceof List<?> list ? list : new ArrayList<>(ids);

@@ -136,11 +136,27 @@ class FoundationBenchmark {
             + "with patient and carer at the practice pharmacist clinic.");
     private static final String PRESCRIBER = "Dr Amelia Hartley-Brown (GMC 7654321)";
 
+    /** A streaming processor whose handler does nothing: what Axon's pooled processor costs before any projection. */
+    static final String NOOP = "bench-noop";
+
     @TestConfiguration(proxyBeanMethods = false)
     static class RoundTripCounting {
         @Bean
         MongoClientSettingsBuilderCustomizer benchRoundTrips() {
             return settings -> settings.addCommandListener(RoundTrips.INSTANCE);
+        }
+
+        @Bean
+        NoopProjection benchNoopProjection() {
+            return new NoopProjection();
+        }
+    }
+
+    @org.axonframework.config.ProcessingGroup(NOOP)
+    static class NoopProjection {
+        @org.axonframework.eventhandling.EventHandler
+        void on(uk.rxledger.regimen.PatientEvent event) {
+            // nothing: row 3n measures the processor alone
         }
     }
 
@@ -191,7 +207,7 @@ class FoundationBenchmark {
         long headAtStart, headAtEnd;
         long conflictsSeq, conflictsPar, conflictsAll;
         long fillMillis;
-        BenchStats raw, seq, par, seqPaused, replay, scan, scanJackson, window, smallWindow, engineRead;
+        BenchStats raw, seq, par, seqPaused, replay, noopReplay, scan, scanJackson, window, smallWindow, engineRead;
         BenchStats seqVsRaw, parVsRaw, replayVsJackson, replayVsScan;
         double[] seqLatency, parLatency;
         Map<String, RoundTrips.Tally> seqTrips, parTrips, rawTrips, replayTrips, pausedTrips;
@@ -256,7 +272,9 @@ class FoundationBenchmark {
         for (var processor : processing.eventProcessors().values()) {
             if (!processor.getName().equals(PatientProjection.PROCESSING_GROUP)) {
                 processor.shutdownAsync().get(2, TimeUnit.MINUTES);
-                stoppedProcessors.add(processor.getName());
+                if (!processor.getName().equals(NOOP)) {
+                    stoppedProcessors.add(processor.getName());
+                }
             }
         }
     }
@@ -337,6 +355,7 @@ class FoundationBenchmark {
         }
         List<Double> replays = new ArrayList<>(), scans = new ArrayList<>(), jacksonScans = new ArrayList<>();
         List<Double> windows = new ArrayList<>(), smallWindows = new ArrayList<>(), engineReads = new ArrayList<>();
+        List<Double> noopReplays = new ArrayList<>();
         Map<String, RoundTrips.Tally> replayTrips = new java.util.TreeMap<>();
         double resetTotal = 0;
         for (int r = 0; r < readRounds; r++) {
@@ -350,10 +369,13 @@ class FoundationBenchmark {
             windows.add(windowRound(eventStoreBatch));
             smallWindows.add(windowRound(SMALL_WINDOW));
             engineReads.add(engineReadRound());
+            noopReplays.add(replayRound(NOOP, null));
+            stopProcessor(NOOP);
             progress(String.format(Locale.ROOT, "stage %s read round %d: replay %s events/s, scan %s, scan+Jackson %s, "
-                                   + "$in %d %s, $in %d %s, engine %s", label, r + 1, fmt(replays.get(r)),
-                                   fmt(scans.get(r)), fmt(jacksonScans.get(r)), eventStoreBatch, fmt(windows.get(r)),
-                                   SMALL_WINDOW, fmt(smallWindows.get(r)), fmt(engineReads.get(r))));
+                                   + "$in %d %s, $in %d %s, engine %s, no-op processor %s", label, r + 1,
+                                   fmt(replays.get(r)), fmt(scans.get(r)), fmt(jacksonScans.get(r)), eventStoreBatch,
+                                   fmt(windows.get(r)), SMALL_WINDOW, fmt(smallWindows.get(r)),
+                                   fmt(engineReads.get(r)), fmt(noopReplays.get(r))));
         }
         stage.replay = BenchStats.of(replays);
         stage.scan = BenchStats.of(scans);
@@ -361,6 +383,7 @@ class FoundationBenchmark {
         stage.window = BenchStats.of(windows);
         stage.smallWindow = BenchStats.of(smallWindows);
         stage.engineRead = BenchStats.of(engineReads);
+        stage.noopReplay = BenchStats.of(noopReplays);
         stage.replayVsJackson = BenchStats.of(ratios(replays, jacksonScans));
         stage.replayVsScan = BenchStats.of(ratios(replays, scans));
         stage.replayTrips = replayTrips;
@@ -588,10 +611,14 @@ class FoundationBenchmark {
         return new EventMetadata("bench-user", "PRESCRIBER", null, UUID.randomUUID().toString()).toMetaData();
     }
 
-    /** Stops the processor, resets its tokens, starts it and waits until every segment reaches the head. */
+    /** Stops the patients processor, resets its tokens, starts it and waits until every segment reaches the head. */
     private double replayRound(double[] resetMillis) throws Exception {
-        stopProcessor();
-        StreamingEventProcessor processor = processor();
+        return replayRound(PatientProjection.PROCESSING_GROUP, resetMillis);
+    }
+
+    private double replayRound(String name, double[] resetMillis) throws Exception {
+        stopProcessor(name);
+        StreamingEventProcessor processor = processor(name);
         long head = head();
         long count = stored();
         long r0 = System.nanoTime();
@@ -601,7 +628,7 @@ class FoundationBenchmark {
         }
         long t0 = System.nanoTime();
         processor.start();
-        awaitPosition(head, Duration.ofMinutes(5));
+        awaitPosition(name, head, Duration.ofMinutes(5));
         return count / ((System.nanoTime() - t0) / 1e9);
     }
 
@@ -761,24 +788,32 @@ class FoundationBenchmark {
     // ------------------------------------------------------------------ the processor
 
     private StreamingEventProcessor processor() {
-        return processing.eventProcessor(PatientProjection.PROCESSING_GROUP, StreamingEventProcessor.class)
-                         .orElseThrow(() -> new IllegalStateException("No streaming processor 'patients'"));
+        return processor(PatientProjection.PROCESSING_GROUP);
+    }
+
+    private StreamingEventProcessor processor(String name) {
+        return processing.eventProcessor(name, StreamingEventProcessor.class)
+                         .orElseThrow(() -> new IllegalStateException("No streaming processor '" + name + "'"));
     }
 
     private void stopProcessor() throws Exception {
-        StreamingEventProcessor processor = processor();
+        stopProcessor(PatientProjection.PROCESSING_GROUP);
+    }
+
+    private void stopProcessor(String name) throws Exception {
+        StreamingEventProcessor processor = processor(name);
         if (processor.isRunning()) {
             processor.shutdownAsync().get(2, TimeUnit.MINUTES);
         }
     }
 
     private void awaitCaughtUp(Duration timeout) throws InterruptedException {
-        awaitPosition(head(), timeout);
+        awaitPosition(PatientProjection.PROCESSING_GROUP, head(), timeout);
     }
 
-    /** Waits until every segment of the processor has processed (and stored its token up to) {@code head}. */
-    private void awaitPosition(long head, Duration timeout) throws InterruptedException {
-        StreamingEventProcessor processor = processor();
+    /** Waits until every segment of the named processor has processed (and stored its token up to) {@code head}. */
+    private void awaitPosition(String name, long head, Duration timeout) throws InterruptedException {
+        StreamingEventProcessor processor = processor(name);
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             Map<Integer, EventTrackerStatus> status = processor.processingStatus();
@@ -908,6 +943,8 @@ class FoundationBenchmark {
             large.smallWindow);
         row(out, "3e. (diagnostic) storage engine readEvents(null), payload + metadata deserialised", "events/s",
             small.engineRead, large.engineRead);
+        row(out, "3n. (diagnostic) replay of a processor whose handler does nothing (same settings as 3)", "events/s",
+            small.noopReplay, large.noopReplay);
         out.append('\n');
         out.append(String.format(Locale.ROOT,
                 "Command latency (ms, p50/p95/p99): 1 thread %.2f/%.2f/%.2f at 10k, %.2f/%.2f/%.2f at 100k; "
