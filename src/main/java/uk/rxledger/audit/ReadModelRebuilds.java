@@ -1,29 +1,40 @@
 package uk.rxledger.audit;
 
 import org.axonframework.config.EventProcessingConfiguration;
+import org.axonframework.eventhandling.AbstractEventProcessor;
 import org.axonframework.eventhandling.EventTrackerStatus;
 import org.axonframework.eventhandling.StreamingEventProcessor;
 import org.axonframework.eventhandling.TrackingToken;
 import org.axonframework.eventhandling.tokenstore.TokenStore;
+import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
 import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 import uk.rxledger.domain.Rejected;
+import uk.rxledger.projection.BulkReplay;
 
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Rebuilds read models from the event stream: every segment of the named streaming processor is reset to the start of
- * the stream at once (its {@code @ResetHandler}s drop the documents), then the processor replays while the service
+ * the stream at once (its {@code @ResetHandler}s drop the documents), then the stream is replayed while the service
  * keeps answering. Progress is each segment's position against the head of the store.
+ * <p>
+ * The replay runs in the background through {@link BulkReplay} (the processor's own handlers, in large batches) while
+ * the processor is stopped; the processor then starts from the tokens it stored and follows the head as before. If
+ * the bulk replay fails, or is switched off ({@code rxledger.rebuild.bulk=false}), the processor replays by itself
+ * from wherever the bulk replay stopped (ADR 0005).
  */
 @Component
 public class ReadModelRebuilds {
@@ -44,13 +55,19 @@ public class ReadModelRebuilds {
     private final EventStore eventStore;
     private final Clock clock;
     private final Map<String, Instant> started = new ConcurrentHashMap<>();
+    /** Read models being replayed in bulk on this instance, and the position each has reached. */
+    private final Map<String, AtomicLong> bulk = new ConcurrentHashMap<>();
+    private final BulkReplay bulkReplay;
 
     public ReadModelRebuilds(EventProcessingConfiguration processing, TokenStore tokenStore, EventStore eventStore,
-                             Clock clock) {
+                             Clock clock, EventStorageEngine engine,
+                             @Value("${rxledger.rebuild.bulk:true}") boolean bulkEnabled,
+                             @Value("${rxledger.rebuild.bulk-batch-size:20000}") int bulkBatchSize) {
         this.processing = processing;
         this.tokenStore = tokenStore;
         this.eventStore = eventStore;
         this.clock = clock;
+        this.bulkReplay = bulkEnabled ? new BulkReplay(engine, tokenStore, bulkBatchSize) : null;
     }
 
     /**
@@ -79,15 +96,50 @@ public class ReadModelRebuilds {
         if (!processor.supportsReset()) {
             throw new Rejected("REBUILD_NOT_SUPPORTED", "readModel", readModel + " cannot be replayed");
         }
+        if (bulk.containsKey(readModel)) {
+            throw new Rejected("REBUILD_IN_PROGRESS", "readModel", readModel + " is being rebuilt already");
+        }
         log.info("Rebuilding read model {} from the event stream", readModel);
         processor.shutDown();
+        boolean inBulk = false;
         try {
             processor.resetTokens();
             started.put(readModel, clock.instant());
+            if (bulkReplay != null && processor instanceof AbstractEventProcessor replayable) {
+                AtomicLong position = new AtomicLong(-1);
+                bulk.put(readModel, position);
+                Thread thread = new Thread(() -> replayInBulk(readModel, replayable, processor, position),
+                                           "read-model-rebuild-" + readModel);
+                thread.setDaemon(true);
+                thread.start();
+                inBulk = true;
+            }
         } finally {
-            processor.start(); // started again even if the reset was refused, so the read model keeps up
+            if (!inBulk) {
+                processor.start(); // started again even if the reset was refused, so the read model keeps up
+            }
         }
         return progress(readModel, processor);
+    }
+
+    private void replayInBulk(String readModel, AbstractEventProcessor replayable, StreamingEventProcessor processor,
+                              AtomicLong position) {
+        long t0 = System.nanoTime();
+        try {
+            long events = bulkReplay.replay(replayable, position::set);
+            log.info("Read model {} replayed in bulk: {} events in {} ms", readModel, events,
+                     (System.nanoTime() - t0) / 1_000_000);
+        } catch (Exception | Error e) {
+            // The processor goes on from the last tokens stored; nothing already written is lost or repeated.
+            log.warn("Bulk replay of read model {} stopped at position {} ({}); the processor continues the replay",
+                     readModel, position.get(), e.toString());
+        } finally {
+            try {
+                processor.start();
+            } finally {
+                bulk.remove(readModel);
+            }
+        }
     }
 
     private Optional<StreamingEventProcessor> processor(String readModel) {
@@ -97,6 +149,15 @@ public class ReadModelRebuilds {
 
     private Progress progress(String readModel, StreamingEventProcessor processor) {
         Long head = head();
+        AtomicLong inBulk = bulk.get(readModel);
+        if (inBulk != null) {
+            // Replaying in bulk with the processor stopped: every segment stands where the bulk replay stored it.
+            Long position = inBulk.get() < 0 ? null : inBulk.get();
+            int[] ids = tokenStore.fetchSegments(readModel);
+            List<Segment> segments = Arrays.stream(ids).sorted()
+                    .mapToObj(id -> new Segment(id, position, true, false, false)).toList();
+            return new Progress(readModel, Status.REPLAYING, started.get(readModel), head, ids.length, segments);
+        }
         List<Segment> segments = new ArrayList<>();
         processor.processingStatus().values().stream()
                  .sorted(Comparator.comparingInt(s -> s.getSegment().getSegmentId()))

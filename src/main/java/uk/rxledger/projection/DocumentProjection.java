@@ -3,6 +3,7 @@ package uk.rxledger.projection;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.InsertOneModel;
 import com.mongodb.client.model.ReplaceOneModel;
 import com.mongodb.client.model.ReplaceOptions;
 import com.mongodb.client.model.WriteModel;
@@ -17,6 +18,7 @@ import org.bson.codecs.pojo.PojoCodecProvider;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -133,6 +135,8 @@ public final class DocumentProjection<T extends ProjectedDocument> {
         private final UnitOfWork<?> unitOfWork;
         private final Map<String, T> loaded = new HashMap<>();
         private final Set<String> dirty = new LinkedHashSet<>();
+        /** Loaded and not found: written with an insert. */
+        private final Set<String> absent = new HashSet<>();
         private boolean prefetched;
 
         private Batch(boolean immediate, UnitOfWork<?> unitOfWork) {
@@ -146,7 +150,11 @@ public final class DocumentProjection<T extends ProjectedDocument> {
                 prefetch(batching.getMessages());
             }
             if (!loaded.containsKey(id)) {
-                loaded.put(id, collection.find(Filters.eq("_id", id)).first());
+                T found = collection.find(Filters.eq("_id", id)).first();
+                loaded.put(id, found);
+                if (found == null) {
+                    absent.add(id);
+                }
             }
             return loaded.get(id);
         }
@@ -160,7 +168,11 @@ public final class DocumentProjection<T extends ProjectedDocument> {
             }
             if (ids.size() > 1) {
                 ids.forEach(id -> loaded.put(id, null));
-                KeyLookup.forEach(collection, ids, null, document -> loaded.put(document.id, document));
+                absent.addAll(ids);
+                KeyLookup.forEach(collection, ids, null, document -> {
+                    loaded.put(document.id, document);
+                    absent.remove(document.id);
+                });
             }
         }
 
@@ -177,9 +189,13 @@ public final class DocumentProjection<T extends ProjectedDocument> {
             Map<String, Long> sequences = new HashMap<>();
             for (String id : dirty) {
                 T document = loaded.get(id);
-                writes.add(new ReplaceOneModel<>(Filters.eq("_id", id), document, new ReplaceOptions().upsert(true)));
+                // A document that was not there when the batch loaded it is inserted: cheaper than an upsert, and
+                // should another writer have created it meanwhile, the duplicate key fails the batch, which is retried.
+                writes.add(absent.contains(id) ? new InsertOneModel<>(document)
+                        : new ReplaceOneModel<>(Filters.eq("_id", id), document, new ReplaceOptions().upsert(true)));
                 sequences.put(id, document.lastSeq);
             }
+            absent.removeAll(dirty);
             collection.bulkWrite(writes);
             dirty.clear();
             sequences.forEach((id, seq) -> progress.advanced(name(), id, seq));

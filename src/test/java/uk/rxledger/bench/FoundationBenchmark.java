@@ -72,6 +72,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
+import uk.rxledger.audit.ReadModelRebuilds;
+
 import static com.mongodb.client.model.Filters.eq;
 import static com.mongodb.client.model.Filters.in;
 import static uk.rxledger.bench.BenchStats.fmt;
@@ -85,8 +87,10 @@ import static uk.rxledger.bench.BenchStats.times;
  *     <li>raw driver {@code insertOne} of event-shaped documents into a separate collection (the yardstick);</li>
  *     <li>{@code StartMedicine} through {@link CommandGateway#sendAndWait} on pre-registered patients, one thread and
  *     four threads (each its own patients), and the ratio to (1);</li>
- *     <li>a full replay of the "patients" processor (stop, {@code resetTokens()}, start, wait until every segment's
- *     token reaches the head) against a raw {@code find()} scan, plain and with Jackson deserialising each payload;</li>
+ *     <li>a full rebuild of the "patients" read model (the admin rebuild, {@link ReadModelRebuilds#rebuild}: reset,
+ *     bulk replay, the processor resumes; until every segment's token reaches the head) against a raw {@code find()}
+ *     scan, plain and with Jackson deserialising each payload; beside it, as a diagnostic, the replay by Axon's
+ *     pooled processor alone (stop, {@code resetTokens()}, start), which must give the same documents;</li>
  *     <li>all of it at 10,000 and again at 100,000 stored events, and the 100k/10k ratios (flatness).</li>
  * </ol>
  * A measurement, not a test: it asserts nothing about the goals, it prints PASS/MISS beside them.
@@ -167,6 +171,7 @@ class FoundationBenchmark {
     @Autowired EmbeddedMongoServer server;
     @Autowired Catalogue catalogue;
     @Autowired EventStorageEngine storageEngine;
+    @Autowired ReadModelRebuilds rebuilds;
 
     @Value("${rxledger.eventstore.batch-size:500}") int eventStoreBatch;
     @Value("${rxledger.processors.batch-size:500}") int processorBatch;
@@ -207,13 +212,14 @@ class FoundationBenchmark {
         long headAtStart, headAtEnd;
         long conflictsSeq, conflictsPar, conflictsAll;
         long fillMillis;
-        BenchStats raw, seq, par, seqPaused, replay, noopReplay, scan, scanJackson, window, smallWindow, engineRead;
+        BenchStats raw, seq, par, seqPaused, replay, processorReplay, noopReplay, scan, scanJackson, window, smallWindow, engineRead;
         BenchStats seqVsRaw, parVsRaw, replayVsJackson, replayVsScan;
         double[] seqLatency, parLatency;
         Map<String, RoundTrips.Tally> seqTrips, parTrips, rawTrips, replayTrips, pausedTrips;
         long seqOps, parOps, rawOps, replayEvents, pausedOps;
         double resetMillis;
         long readModelDocs, expectedDocs;
+        boolean rebuildMatchesProcessorReplay;
         double avgDocBytes, avgPayloadChars;
         double seqPausedLatencyP50;
 
@@ -321,6 +327,7 @@ class FoundationBenchmark {
             windowRound(eventStoreBatch);
             windowRound(SMALL_WINDOW);
             engineReadRound();
+            rebuildRound();
             replayRound(null);
         }
         progress(String.format(Locale.ROOT, "warm-up done in %.1f s (aggregate type %s, %d events stored)",
@@ -350,19 +357,25 @@ class FoundationBenchmark {
 
         // (3) reads: the replay (stop, resetTokens, start, wait for every segment to reach the head), the raw scans
         // and the diagnostics, round by round.
+        rebuildRound(); // a warm-up round at each size: the first rebuild after a fill meets the fill's garbage
         if (warmUp) {
             replayRound(null);
         }
         List<Double> replays = new ArrayList<>(), scans = new ArrayList<>(), jacksonScans = new ArrayList<>();
         List<Double> windows = new ArrayList<>(), smallWindows = new ArrayList<>(), engineReads = new ArrayList<>();
-        List<Double> noopReplays = new ArrayList<>();
+        List<Double> noopReplays = new ArrayList<>(), processorReplays = new ArrayList<>();
         Map<String, RoundTrips.Tally> replayTrips = new java.util.TreeMap<>();
         double resetTotal = 0;
         for (int r = 0; r < readRounds; r++) {
             double[] reset = new double[1];
             Map<String, RoundTrips.Tally> before = RoundTrips.INSTANCE.snapshot();
-            replays.add(replayRound(reset));
+            replays.add(rebuildRound());
             add(replayTrips, RoundTrips.since(before, RoundTrips.INSTANCE.snapshot()));
+            String rebuilt = r == readRounds - 1 ? readModelDigest() : null;
+            processorReplays.add(replayRound(reset));
+            if (rebuilt != null) {
+                stage.rebuildMatchesProcessorReplay = rebuilt.equals(readModelDigest());
+            }
             resetTotal += reset[0];
             scans.add(scanRound(false));
             jacksonScans.add(scanRound(true));
@@ -371,9 +384,10 @@ class FoundationBenchmark {
             engineReads.add(engineReadRound());
             noopReplays.add(replayRound(NOOP, null));
             stopProcessor(NOOP);
-            progress(String.format(Locale.ROOT, "stage %s read round %d: replay %s events/s, scan %s, scan+Jackson %s, "
-                                   + "$in %d %s, $in %d %s, engine %s, no-op processor %s", label, r + 1,
-                                   fmt(replays.get(r)), fmt(scans.get(r)), fmt(jacksonScans.get(r)), eventStoreBatch,
+            progress(String.format(Locale.ROOT, "stage %s read round %d: rebuild %s events/s, processor replay %s, "
+                                   + "scan %s, scan+Jackson %s, $in %d %s, $in %d %s, engine %s, no-op processor %s",
+                                   label, r + 1, fmt(replays.get(r)), fmt(processorReplays.get(r)),
+                                   fmt(scans.get(r)), fmt(jacksonScans.get(r)), eventStoreBatch,
                                    fmt(windows.get(r)), SMALL_WINDOW, fmt(smallWindows.get(r)),
                                    fmt(engineReads.get(r)), fmt(noopReplays.get(r))));
         }
@@ -384,6 +398,7 @@ class FoundationBenchmark {
         stage.smallWindow = BenchStats.of(smallWindows);
         stage.engineRead = BenchStats.of(engineReads);
         stage.noopReplay = BenchStats.of(noopReplays);
+        stage.processorReplay = BenchStats.of(processorReplays);
         stage.replayVsJackson = BenchStats.of(ratios(replays, jacksonScans));
         stage.replayVsScan = BenchStats.of(ratios(replays, scans));
         stage.replayTrips = replayTrips;
@@ -503,9 +518,9 @@ class FoundationBenchmark {
         }
         awaitCaughtUp(Duration.ofMinutes(2));
         try (StackSampler sampler = new StackSampler(5)) {
-            replayRound(null);
+            rebuildRound();
             sampler.close();
-            profiles.append('\n').append(sampler.report("replay of " + head() + " events", 16, 10));
+            profiles.append('\n').append(sampler.report("rebuild of " + head() + " events", 16, 10));
         }
         progress("profiles taken");
     }
@@ -609,6 +624,31 @@ class FoundationBenchmark {
 
     private static MetaData metadata() {
         return new EventMetadata("bench-user", "PRESCRIBER", null, UUID.randomUUID().toString()).toMetaData();
+    }
+
+    /**
+     * The admin rebuild of the patients read model ({@link ReadModelRebuilds#rebuild}: stop, reset, bulk replay, start)
+     * until every segment of the restarted processor stands at the head; timed from the call, reset included.
+     */
+    private double rebuildRound() throws Exception {
+        String name = PatientProjection.PROCESSING_GROUP;
+        stopProcessor(name);
+        long head = head();
+        long count = stored();
+        long t0 = System.nanoTime();
+        rebuilds.rebuild(name);
+        awaitPosition(name, head, Duration.ofMinutes(5));
+        return count / ((System.nanoTime() - t0) / 1e9);
+    }
+
+    /** A digest of every patients document in key order: the rebuild and the processor's replay must agree. */
+    private String readModelDigest() throws Exception {
+        java.security.MessageDigest digest = java.security.MessageDigest.getInstance("SHA-256");
+        for (Document document : database.getCollection(PatientProjection.COLLECTION).find()
+                                         .sort(new Document("_id", 1))) {
+            digest.update(document.toJson().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        return java.util.HexFormat.of().formatHex(digest.digest());
     }
 
     /** Stops the patients processor, resets its tokens, starts it and waits until every segment reaches the head. */
@@ -908,9 +948,11 @@ class FoundationBenchmark {
                 rawTemplate.getString("payload").length()));
         out.append(String.format(Locale.ROOT,
                 "Replay sanity: patients read model has %,d documents at 10k (expected %,d) and %,d at 100k "
-                + "(expected %,d); resetTokens() itself took %.0f ms / %.0f ms.%n%n",
-                small.readModelDocs, small.expectedDocs, large.readModelDocs, large.expectedDocs, small.resetMillis,
-                large.resetMillis));
+                + "(expected %,d); the rebuilt read model is identical to the processor's replay of it (SHA-256 of "
+                + "every document): %s at 10k, %s at 100k; resetTokens() itself took %.0f ms / %.0f ms.%n%n",
+                small.readModelDocs, small.expectedDocs, large.readModelDocs, large.expectedDocs,
+                small.rebuildMatchesProcessorReplay ? "yes" : "NO", large.rebuildMatchesProcessorReplay ? "yes" : "NO",
+                small.resetMillis, large.resetMillis));
 
         out.append(String.format(Locale.ROOT,
                 "Failed commands (ConcurrencyException although every thread has its own patients): %d in the "
@@ -932,7 +974,10 @@ class FoundationBenchmark {
         row(out, "2b. StartMedicine via sendAndWait, " + THREADS + " threads", "cmds/s", small.par, large.par);
         row(out, "2c. (diagnostic) 2a with the patients processor stopped", "cmds/s", small.seqPaused,
             large.seqPaused);
-        row(out, "3. Replay of the patients processor (whole stream)", "events/s", small.replay, large.replay);
+        row(out, "3. Rebuild of the patients read model (admin rebuild: reset, bulk replay, processor resumes)",
+            "events/s", small.replay, large.replay);
+        row(out, "3a. (diagnostic) replay by the pooled processor alone (resetTokens, start; rebuild.bulk=false)",
+            "events/s", small.processorReplay, large.processorReplay);
         row(out, "3r. Raw find() scan of the events collection (batches of " + SCAN_BATCH + ")", "docs/s", small.scan,
             large.scan);
         row(out, "3j. Raw find() scan + Jackson payload deserialisation", "docs/s", small.scanJackson,
@@ -943,7 +988,7 @@ class FoundationBenchmark {
             large.smallWindow);
         row(out, "3e. (diagnostic) storage engine readEvents(null), payload + metadata deserialised", "events/s",
             small.engineRead, large.engineRead);
-        row(out, "3n. (diagnostic) replay of a processor whose handler does nothing (same settings as 3)", "events/s",
+        row(out, "3n. (diagnostic) replay of a processor whose handler does nothing (same settings as 3a)", "events/s",
             small.noopReplay, large.noopReplay);
         out.append('\n');
         out.append(String.format(Locale.ROOT,
