@@ -15,6 +15,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import uk.rxledger.ClockConfiguration;
+import uk.rxledger.audit.ReadModelRebuilds;
 import uk.rxledger.catalogue.Catalogue;
 import uk.rxledger.catalogue.Medicine;
 import uk.rxledger.eventstore.EventMetadata;
@@ -63,9 +64,10 @@ import java.util.function.Supplier;
  * <ol>
  *   <li>latency of practice metrics, measures and waste and savings summaries through the real HTTP/GraphQL path,
  *   with the contract's own operations (goal: p95 under 50 ms);</li>
- *   <li>the rate of a full rebuild of the outcome read models (stop, reset the token, start, wait for the head) against
- *   the rate of a full replay of the foundation's {@code patients} processor on the same store, and against the
- *   foundation's figure in BENCHMARKS.md (goal: at least 50%).</li>
+ *   <li>the rate of a full admin rebuild of the outcome read models ({@link ReadModelRebuilds#rebuild}: reset, bulk
+ *   replay, the processor resumes; until the head) against the same rebuild of the foundation's {@code patients} read
+ *   model on the same store, and against the foundation's figure in BENCHMARKS.md (goal: at least 50%); beside them
+ *   the processors' own replays (stop, reset the token, start).</li>
  * </ol>
  * A measurement, not a test: it prints PASS/MISS beside the goals. Run it with
  * {@code ./mvnw -o -Pbench test -Dtest=OutcomesBenchmark -Dbuild.dir=target-bench-outcomes}; sizes with
@@ -89,8 +91,8 @@ class OutcomesBenchmark {
     private static final int PUBLISH_BATCH = 1_000;
     private static final double LATENCY_GOAL_MS = 50;
     private static final double REBUILD_GOAL = 0.50;
-    /** BENCHMARKS.md, Foundation: replay of the patients processor at 100k stored events (median events/s). */
-    private static final double FOUNDATION_REPLAY = 11_777;
+    /** BENCHMARKS.md, Foundation: the patients read model's admin rebuild at 100k stored events (median events/s). */
+    private static final double FOUNDATION_REPLAY = 70_000;
     private static final String OW = "outcomes-and-waste.graphql";
 
     @LocalServerPort
@@ -101,6 +103,8 @@ class OutcomesBenchmark {
     EventProcessingConfiguration processing;
     @Autowired
     Catalogue catalogue;
+    @Autowired
+    ReadModelRebuilds rebuilds;
 
     private final LocalDate today = LocalDate.now(ClockConfiguration.ZONE);
     private final MetaData metaData = new EventMetadata("bench", "PHARMACIST", null, UUID.randomUUID().toString())
@@ -147,9 +151,18 @@ class OutcomesBenchmark {
         for (int i = 0; i < REBUILDS; i++) {
             rates.add(replay("outcomes processor, full rebuild (reset tokens)", outcomes, events));
         }
+        Rate processorRebuild = rates.get(rates.size() - 1);
+        Rate patientsRebuild = rebuild("patients read model, admin rebuild (bulk replay)", patients, events);
+        rates.add(patientsRebuild);
+        Rate outcomesRebuild = null;
+        for (int i = 0; i < REBUILDS; i++) {
+            outcomesRebuild = rebuild("outcomes read model, admin rebuild (bulk replay)", outcomes, events);
+            rates.add(outcomesRebuild);
+        }
 
         List<Latency> latencies = queries();
-        String report = report(events, fillSeconds, rates, latencies, seconds(started));
+        String report = report(events, fillSeconds, rates, latencies, seconds(started), processorRebuild,
+                               patientsRebuild, outcomesRebuild);
         System.out.println(report);
         Path file = Path.of("target", "outcomes-benchmark.md");
         Files.createDirectories(file.getParent());
@@ -260,6 +273,16 @@ class OutcomesBenchmark {
         return rate;
     }
 
+    /** The admin rebuild ({@link ReadModelRebuilds#rebuild}: reset, bulk replay, the processor resumes) to the head. */
+    private Rate rebuild(String what, StreamingEventProcessor processor, long events) throws Exception {
+        long t0 = System.nanoTime();
+        rebuilds.rebuild(processor.getName());
+        awaitHead(processor, Duration.ofMinutes(15));
+        Rate rate = new Rate(what, events, seconds(t0));
+        progress("%s: %,.0f events/s", what, rate.perSecond());
+        return rate;
+    }
+
     private void awaitHead(StreamingEventProcessor processor, Duration timeout) throws InterruptedException {
         TrackingToken headToken = eventStore.createHeadToken();
         long head = headToken.position().orElseThrow();
@@ -357,7 +380,7 @@ class OutcomesBenchmark {
     // ------------------------------------------------------------------ report
 
     private String report(long events, double fillSeconds, List<Rate> rates, List<Latency> latencies,
-                          double wholeRun) {
+                          double wholeRun, Rate processorRebuild, Rate patientsRebuild, Rate outcomesRebuild) {
         StringBuilder out = new StringBuilder();
         out.append(String.format(Locale.ROOT, "## OutcomesBenchmark results (%s)%n%n",
                                  LocalDateTime.now().withNano(0)));
@@ -380,12 +403,16 @@ class OutcomesBenchmark {
                     r.events(), r.seconds(), r.perSecond(), 100 * r.perSecond() / patientsReplay,
                     100 * r.perSecond() / FOUNDATION_REPLAY));
         }
-        Rate last = rates.get(rates.size() - 1);
-        out.append(String.format(Locale.ROOT, "%nGoal: outcome rebuild at least %.0f%% of the foundation's replay rate: "
-                + "%s (%.0f%% of the same-run patients replay, %.0f%% of the foundation's figure).%n",
-                REBUILD_GOAL * 100, last.perSecond() >= REBUILD_GOAL * Math.min(patientsReplay, FOUNDATION_REPLAY)
-                        ? "PASS" : "MISS", 100 * last.perSecond() / patientsReplay,
-                100 * last.perSecond() / FOUNDATION_REPLAY));
+        double outcomes = outcomesRebuild.perSecond();
+        double patients = patientsRebuild.perSecond();
+        out.append(String.format(Locale.ROOT, "%nGoal: outcome rebuild at least %.0f%% of the foundation's replay rate, "
+                + "admin rebuild against admin rebuild: %s (%.0f%% of the same-run patients rebuild, %.0f%% of the "
+                + "foundation's figure).%n",
+                REBUILD_GOAL * 100, outcomes >= REBUILD_GOAL * Math.min(patients, FOUNDATION_REPLAY) ? "PASS" : "MISS",
+                100 * outcomes / patients, 100 * outcomes / FOUNDATION_REPLAY));
+        out.append(String.format(Locale.ROOT, "The same by the processors' own replays (reset tokens, no bulk "
+                + "replay): outcomes %,.0f events/s, %.0f%% of the same-run patients replay.%n",
+                processorRebuild.perSecond(), 100 * processorRebuild.perSecond() / patientsReplay));
         return out.toString();
     }
 
