@@ -11,6 +11,8 @@ import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.event.ContextClosedEvent;
+import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 import uk.rxledger.domain.Rejected;
 import uk.rxledger.projection.BulkReplay;
@@ -58,6 +60,8 @@ public class ReadModelRebuilds {
     /** Read models being replayed in bulk on this instance, and the position each has reached. */
     private final Map<String, AtomicLong> bulk = new ConcurrentHashMap<>();
     private final BulkReplay bulkReplay;
+    /** Set when the application starts closing: a bulk replay that ends then must not start its processor again. */
+    private volatile boolean closing;
 
     public ReadModelRebuilds(EventProcessingConfiguration processing, TokenStore tokenStore, EventStore eventStore,
                              Clock clock, EventStorageEngine engine,
@@ -130,16 +134,24 @@ public class ReadModelRebuilds {
             log.info("Read model {} replayed in bulk: {} events in {} ms", readModel, events,
                      (System.nanoTime() - t0) / 1_000_000);
         } catch (Exception | Error e) {
-            // The processor goes on from the last tokens stored; nothing already written is lost or repeated.
+            // The processor goes on from the last tokens stored: nothing is lost, the failed batch is handled again.
             log.warn("Bulk replay of read model {} stopped at position {} ({}); the processor continues the replay",
                      readModel, position.get(), e.toString());
         } finally {
             try {
-                processor.start();
+                if (!closing) {
+                    processor.start();
+                }
             } finally {
                 bulk.remove(readModel);
             }
         }
+    }
+
+    /** Published before Axon stops its processors, so a bulk replay cut short by the shutdown leaves them stopped. */
+    @EventListener(ContextClosedEvent.class)
+    void closing() {
+        closing = true;
     }
 
     private Optional<StreamingEventProcessor> processor(String readModel) {

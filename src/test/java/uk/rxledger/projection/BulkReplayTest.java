@@ -175,11 +175,7 @@ class BulkReplayTest {
         assertThat(seen).allMatch(Seen::replay, "replayed events are flagged as a replay (ReplayStatus)");
         // The pooled processor's batches are at most 10 events of one segment; these span all segments.
         assertThat(seen.stream().mapToInt(Seen::batchSize).max().orElseThrow()).isEqualTo(CHUNK);
-        for (int segment = 0; segment < SEGMENTS; segment++) {
-            TrackingToken token = tokens.fetchToken(NAME, segment);
-            assertThat(token.position().orElseThrow()).isEqualTo(head);
-            tokens.releaseClaim(NAME, segment);
-        }
+        assertThat(storedPositions()).containsOnly(head);
         assertThat(owners()).containsOnlyNulls();
 
         // The processor goes on from there: only what is appended afterwards, once, and not as a replay.
@@ -235,10 +231,7 @@ class BulkReplayTest {
                 .hasMessageContaining("poison at " + poison);
 
         assertThat(stored.get()).isPositive().isLessThan(poison);
-        for (int segment = 0; segment < SEGMENTS; segment++) {
-            assertThat(positionOf(tokens.fetchToken(NAME, segment))).isEqualTo(stored.get());
-            tokens.releaseClaim(NAME, segment);
-        }
+        assertThat(storedPositions()).containsOnly(stored.get());
         assertThat(owners()).containsOnlyNulls();
 
         // Started again, the processor replays the rest from there (the failed batch again), nothing is missing.
@@ -298,8 +291,13 @@ class BulkReplayTest {
         return owners;
     }
 
-    /** The position a (possibly wrapped) token stands at. */
-    private static long positionOf(TrackingToken token) {
-        return WrappedToken.unwrapLowerBound(token).position().orElseThrow();
+    /** The position each segment's stored (possibly wrapped) token stands at; claims each briefly. */
+    private List<Long> storedPositions() {
+        List<Long> positions = new ArrayList<>();
+        for (int segment = 0; segment < SEGMENTS; segment++) {
+            positions.add(WrappedToken.unwrapLowerBound(tokens.fetchToken(NAME, segment)).position().orElseThrow());
+            tokens.releaseClaim(NAME, segment);
+        }
+        return positions;
     }
 }
