@@ -86,13 +86,22 @@ public class AxonConfiguration {
         return TypeCachingJacksonSerializer.using(mapper);
     }
 
-    @Bean
-    EventStorageEngine eventStorageEngine(MongoDatabase database,
+    /**
+     * Global indexes in blocks of {@code rxledger.eventstore.index-block-size}: 64 by default on the embedded server
+     * (one process by construction), 1 (per commit) on a configured MongoDB, where instances may scale out (ADR 0013).
+     */
+    @Bean(destroyMethod = "close")
+    MongoEventStorageEngine eventStorageEngine(MongoDatabase database,
                                           @Qualifier("eventSerializer") Serializer eventSerializer,
                                           org.axonframework.config.Configuration configuration,
                                           Clock clock,
-                                          @Value("${rxledger.eventstore.batch-size:500}") int batchSize) {
+                                          Optional<EmbeddedMongoServer> embedded,
+                                          @Value("${rxledger.eventstore.batch-size:500}") int batchSize,
+                                          @Value("${rxledger.eventstore.index-block-size:#{null}}") Integer blockSize,
+                                          @Value("${rxledger.eventstore.index-block-lease-ms:10000}") long blockLease) {
+        int blocks = blockSize != null ? blockSize : embedded.isPresent() ? 64 : 1;
         return MongoEventStorageEngine.builder()
+                .indexBlocks(blocks, Duration.ofMillis(blockLease))
                 .database(database)
                 .eventSerializer(eventSerializer)
                 .snapshotSerializer(snapshotSerializer())

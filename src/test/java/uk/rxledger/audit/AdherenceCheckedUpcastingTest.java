@@ -53,6 +53,8 @@ class AdherenceCheckedUpcastingTest {
     @Autowired
     EventStore eventStore;
     @Autowired
+    MongoEventStorageEngine engine;
+    @Autowired
     CommandGateway commands;
     @Autowired
     PatientStreams streams;
@@ -136,6 +138,8 @@ class AdherenceCheckedUpcastingTest {
 
     /** Appends documents exactly as the engine stored them before revision 2: global index, key, chain, revision "1". */
     private void storeAsBefore(String patientId, List<Legacy> legacy) {
+        // As the engine wrote them then, from the counter; the running engine's block of indexes must not lie below them.
+        engine.releaseIndexes();
         MongoCollection<Document> counters = database.getCollection(MongoEventStorageEngine.COUNTERS);
         MongoCollection<Document> events = database.getCollection(MongoEventStorageEngine.EVENTS);
         String previous = EventHashChain.GENESIS;

@@ -29,6 +29,11 @@ class MongoEventStorageEngineContractTest
                 .database(database)
                 .eventSerializer(serializer)
                 .snapshotSerializer(serializer);
-        return customization.apply(builder).build();
+        return customization.apply(customize(builder)).build();
+    }
+
+    /** The engine's settings under test beyond the defaults. */
+    protected MongoEventStorageEngine.Builder customize(MongoEventStorageEngine.Builder builder) {
+        return builder;
     }
 }

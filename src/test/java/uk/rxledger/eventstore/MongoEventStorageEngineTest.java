@@ -59,6 +59,22 @@ class MongoEventStorageEngineTest {
                                       .gapTimeoutMillis(gapTimeoutMillis).build();
     }
 
+    private MongoEventStorageEngine engineWithBlocks(int size, java.time.Duration lease) {
+        JacksonSerializer serializer = JacksonSerializer.defaultSerializer();
+        return MongoEventStorageEngine.builder().database(database).eventSerializer(serializer)
+                                      .snapshotSerializer(serializer).batchSize(10).indexBlocks(size, lease).build();
+    }
+
+    private long counter() {
+        return database.getCollection(MongoEventStorageEngine.COUNTERS).find(Filters.eq("_id", "events")).first()
+                       .get("value", Number.class).longValue();
+    }
+
+    private List<Long> indexesOf(String aggregate) {
+        return events.find(Filters.eq("aggregateId", aggregate)).sort(Sorts.ascending("seq"))
+                     .map(d -> d.get("_id", Number.class).longValue()).into(new ArrayList<>());
+    }
+
     private static DomainEventMessage<String> event(String aggregate, long sequence) {
         return new GenericDomainEventMessage<>("Patient", aggregate, sequence, "payload-" + sequence,
                                                MetaData.with("actor", "tester"));
@@ -215,6 +231,24 @@ class MongoEventStorageEngineTest {
     }
 
     @Test
+    void aBackdatedEventStoredNowKeepsTheGapsBeforeIt() {
+        engine.appendEvents(event("a", 0));
+        engine.appendEvents(event("b", 0));
+        // An event whose own time is long past (a history recorded late): it was stored now, so index 2 may still come.
+        engine.appendEvents(new GenericDomainEventMessage<>("Patient", "c", 0, "payload-0", MetaData.emptyInstance(),
+                                                            java.util.UUID.randomUUID().toString(),
+                                                            Instant.parse("2020-01-01T00:00:00Z")));
+        Document slow = events.findOneAndDelete(Filters.eq("_id", 2L));
+
+        List<? extends TrackedEventMessage<?>> first = engine.readEvents(null, false).toList();
+        GapAwareTrackingToken token = (GapAwareTrackingToken) first.get(1).trackingToken();
+        assertThat(token.getGaps()).containsExactly(2L);
+        events.insertOne(slow);
+        assertThat(engine.readEvents(token, false).map(e -> ((DomainEventMessage<?>) e).getAggregateIdentifier()))
+                .containsExactly("b");
+    }
+
+    @Test
     void aGapOlderThanTheTimeoutIsGivenUp() {
         engine.appendEvents(event("a", 0));
         engine.appendEvents(event("b", 0));
@@ -229,6 +263,59 @@ class MongoEventStorageEngineTest {
         List<? extends TrackedEventMessage<?>> next = engine.readEvents(afterC, false).toList();
         assertThat(next).hasSize(1);
         assertThat(((GapAwareTrackingToken) next.get(0).trackingToken()).getGaps()).isEmpty();
+    }
+
+    @Test
+    void aBlockOfIndexesServesManyCommitsAndIsGivenBackOnClose() {
+        MongoEventStorageEngine blocks = engineWithBlocks(10, java.time.Duration.ofSeconds(10));
+        blocks.appendEvents(event("a", 0));
+        blocks.appendEvents(event("b", 0), event("b", 1));
+        blocks.appendEvents(event("c", 0));
+        assertThat(counter()).isEqualTo(10); // one reservation for the three commits
+        assertThat(indexesOf("a")).containsExactly(1L);
+        assertThat(indexesOf("b")).containsExactly(2L, 3L);
+        assertThat(indexesOf("c")).containsExactly(4L);
+
+        blocks.close();
+        assertThat(counter()).isEqualTo(4);
+        engine.appendEvents(event("d", 0));
+        assertThat(indexesOf("d")).containsExactly(5L);
+        assertThat(engine.readEvents(null, false).map(e -> ((DomainEventMessage<?>) e).getAggregateIdentifier()))
+                .containsExactly("a", "b", "b", "c", "d");
+    }
+
+    @Test
+    void aStreamAppendedToByAnotherInstanceFromALaterBlockStaysInIndexOrder() {
+        MongoEventStorageEngine first = engineWithBlocks(10, java.time.Duration.ofSeconds(10));
+        MongoEventStorageEngine second = engineWithBlocks(10, java.time.Duration.ofSeconds(10));
+        first.appendEvents(event("x", 0));  // first's block: 1..10
+        second.appendEvents(event("y", 0)); // second's block: 11..20
+        second.appendEvents(event("x", 1));
+        first.appendEvents(event("x", 2));  // its block's next index (2) would come before x's previous event (12)
+        first.appendEvents(event("z", 0));  // other streams go on using the block
+
+        assertThat(indexesOf("x")).containsExactly(1L, 12L, 21L);
+        assertThat(indexesOf("z")).containsExactly(3L);
+        assertThat(engine.readEvents(null, false).filter(e -> ((DomainEventMessage<?>) e).getAggregateIdentifier().equals("x"))
+                         .map(e -> ((DomainEventMessage<?>) e).getSequenceNumber())).containsExactly(0L, 1L, 2L);
+        assertChainValid("x");
+    }
+
+    @Test
+    void aBlockIsNotUsedPastItsLease() throws InterruptedException {
+        MongoEventStorageEngine first = engineWithBlocks(10, java.time.Duration.ofMillis(50));
+        MongoEventStorageEngine second = engineWithBlocks(10, java.time.Duration.ofSeconds(10));
+        first.appendEvents(event("a", 0));  // 1 of 1..10
+        Thread.sleep(80);
+        first.appendEvents(event("b", 0));  // lease over, nobody else reserved since: 2..10 given back, 2..11 reserved
+        second.appendEvents(event("c", 0)); // 12..21
+        Thread.sleep(80);
+        first.appendEvents(event("d", 0));  // lease over, 3..11 cannot be given back: a new block after second's
+
+        assertThat(indexesOf("a")).containsExactly(1L);
+        assertThat(indexesOf("b")).containsExactly(2L);
+        assertThat(indexesOf("c")).containsExactly(12L);
+        assertThat(indexesOf("d")).containsExactly(22L);
     }
 
     @Test

@@ -93,6 +93,8 @@ class TwoInstancesTest {
                 "--rxledger.node-id=" + node,
                 // as in production (application-prod.properties): no aggregate cache across instances
                 "--rxledger.aggregate-cache.enabled=false",
+                // global indexes in blocks although both instances write (ADR 0013): each stream stays in index order
+                "--rxledger.eventstore.index-block-size=64",
                 // quick rounds, so the test sees the split within seconds rather than tens of them
                 "--rxledger.processors.balance-interval-ms=300",
                 "--rxledger.processors.token-claim-interval-ms=300",
@@ -165,6 +167,14 @@ class TwoInstancesTest {
                                                          ReviewKind.STRUCTURED, null));
                 expected.merge(key("rxledger.medication.reviews", practice), 1.0, Double::sum);
             }
+        }
+
+        // Commands alternate between the instances, each with its own block of indexes: every stream is in index order.
+        for (String id : patientIds) {
+            List<Long> indexes = database.getCollection("events").find(eq("aggregateId", id))
+                    .sort(com.mongodb.client.model.Sorts.ascending("seq"))
+                    .map(d -> d.get("_id", Number.class).longValue()).into(new java.util.ArrayList<>());
+            assertThat(indexes).as(id).hasSizeGreaterThan(5).isSorted();
         }
 
         // Every patient's read model is what replaying their stream gives, and every event was applied once.
