@@ -5,6 +5,7 @@ import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.BulkWriteOptions;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Projections;
+import com.mongodb.client.model.InsertOneModel;
 import com.mongodb.client.model.ReplaceOneModel;
 import com.mongodb.client.model.ReplaceOptions;
 import com.mongodb.client.model.UpdateOneModel;
@@ -171,10 +172,13 @@ final class DeltaLedger {
             }
             difference(contribution, current).forEach((bucket, fields) ->
                     fields.forEach((field, value) -> add(redo, bucket, field, value)));
-            contributorWrites.add(new ReplaceOneModel<>(Filters.eq("_id", id),
-                    new Document("_id", id).append("c", encode(contribution)).append("p", encode(redo))
-                                           .append("m", mark.toDocument()),
-                    new ReplaceOptions().upsert(true)));
+            Document written = new Document("_id", id).append("c", encode(contribution)).append("p", encode(redo))
+                                                      .append("m", mark.toDocument());
+            // A contributor not found is inserted (cheaper than an upsert; a concurrent writer's duplicate key fails
+            // the batch, which is redelivered and then finds it).
+            contributorWrites.add(previous == null ? new InsertOneModel<>(written)
+                                                   : new ReplaceOneModel<>(Filters.eq("_id", id), written,
+                                                                           new ReplaceOptions().upsert(true)));
             redo.forEach((bucket, fields) -> {
                 touched.add(bucket);
                 fields.forEach((field, value) -> add(sums, bucket, field, value));
