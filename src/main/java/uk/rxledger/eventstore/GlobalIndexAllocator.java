@@ -52,10 +52,15 @@ final class GlobalIndexAllocator {
 
     /** Allocates {@code count} consecutive indexes and returns the last. */
     long allocate(int count) {
-        if (blockSize == 1 || count > blockSize) {
-            return allocateDirect(count);
+        if (blockSize == 1) {
+            return increment(count);
         }
         synchronized (this) {
+            if (count > blockSize) {
+                // What is left of the block goes back first: a single instance's large commits leave no unused indexes.
+                giveBackUnused();
+                return increment(count);
+            }
             if (end - next + 1 < count || System.nanoTime() - reservedAt > leaseNanos) {
                 giveBackUnused();
                 end = increment(blockSize);
@@ -67,7 +72,7 @@ final class GlobalIndexAllocator {
         }
     }
 
-    /** Allocates {@code count} indexes above every index allocated so far, by any instance. */
+    /** Allocates {@code count} indexes above every index allocated so far, by any instance; the block stays. */
     long allocateDirect(int count) {
         return increment(count);
     }
