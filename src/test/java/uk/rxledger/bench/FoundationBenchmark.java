@@ -213,7 +213,7 @@ class FoundationBenchmark {
         long conflictsSeq, conflictsPar, conflictsAll;
         long fillMillis;
         BenchStats raw, seq, par, seqPaused, replay, processorReplay, noopReplay, scan, scanJackson, window, smallWindow, engineRead;
-        BenchStats seqVsRaw, parVsRaw, replayVsJackson, replayVsScan;
+        BenchStats seqVsRaw, parVsRaw, pausedVsRaw, replayVsJackson, replayVsScan;
         double[] seqLatency, parLatency;
         Map<String, RoundTrips.Tally> seqTrips, parTrips, rawTrips, replayTrips, pausedTrips;
         long seqOps, parOps, rawOps, replayEvents, pausedOps;
@@ -458,6 +458,7 @@ class FoundationBenchmark {
         stage.par = BenchStats.of(pars);
         stage.seqPaused = BenchStats.of(paused);
         stage.seqVsRaw = BenchStats.of(ratios(seqs, raws));
+        stage.pausedVsRaw = BenchStats.of(ratios(paused, raws));
         stage.parVsRaw = BenchStats.of(ratios(pars, raws));
         stage.seqLatency = latencyPercentiles(seqLatencies);
         stage.parLatency = latencyPercentiles(parLatencies);
@@ -1007,6 +1008,8 @@ class FoundationBenchmark {
                     COMMAND_GOAL);
         goalAtLeast(out, "Commands (" + THREADS + " threads) / raw insertOne", small.parVsRaw.median(),
                     large.parVsRaw.median(), COMMAND_GOAL);
+        goalAtLeast(out, "(diagnostic) Commands (1 thread, patients processor stopped) / raw insertOne",
+                    small.pausedVsRaw.median(), large.pausedVsRaw.median(), COMMAND_GOAL);
         goalAtLeast(out, "Replay / raw scan + Jackson", small.replayVsJackson.median(),
                     large.replayVsJackson.median(), REPLAY_GOAL);
         goalAtLeast(out, "Replay / raw scan (plain, stricter)", small.replayVsScan.median(),
