@@ -14,6 +14,8 @@ import uk.rxledger.support.TestTokens;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -51,6 +53,12 @@ class RestartOnDiskTest {
             JsonNode next = client.mutate(FILE, "StartMedicine", Map.of("patientId", "restart-1", "medicineCode",
                     "0103050P0AAAAAA", "unitsPerDose", 1, "dosesPerDay", 2, "startedOn", today));
             assertThat(next.at("/line/id").asText()).isEqualTo("L2");
+            // The first run gave the rest of its block of global indexes back when it closed (ADR 0013): no holes.
+            com.mongodb.client.MongoDatabase database = second.getBean(com.mongodb.client.MongoDatabase.class);
+            List<Long> indexes = database.getCollection("events").find()
+                    .map(d -> d.get("_id", Number.class).longValue()).into(new ArrayList<>());
+            assertThat(indexes).hasSize(3);
+            assertThat(indexes).containsExactlyInAnyOrder(1L, 2L, 3L);
             assertThat(client.mutate(FILE, "RegisterPatient", Map.of("patientId", "restart-1", "practice", "B82001",
                     "birthDate", "1960-01-01", "sex", "MALE")).at("/errors/0/code").asText())
                     .isEqualTo("DUPLICATE_PATIENT");
