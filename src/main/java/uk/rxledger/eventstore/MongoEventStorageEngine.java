@@ -142,16 +142,17 @@ public class MongoEventStorageEngine extends BatchingEventStorageEngine implemen
         Date recordedAt = Date.from(clock.instant());
         List<Document> documents = new ArrayList<>(eventMessages.size());
         Map<String, ChainHead> heads = new LinkedHashMap<>();
-        long[] previousIndex = {0};
         for (EventMessage<?> event : eventMessages) {
-            documents.add(toDocument(event, recordedAt, serializer, heads, previousIndex));
+            documents.add(toDocument(event, recordedAt, serializer, heads));
         }
-        long last = allocate(documents.size(), false);
-        if (last - documents.size() < previousIndex[0]) {
+        long follows = heads.values().stream().mapToLong(ChainHead::index).max().orElse(0);
+        long last = indexes.allocate(documents.size());
+        if (last - documents.size() < follows) {
             // A block reserved before another instance appended to one of these streams: a stream's events must stay in
             // index order for its readers, so these take fresh indexes above everything allocated.
-            last = allocate(documents.size(), true);
+            last = indexes.allocateDirect(documents.size());
         }
+        knownHead.accumulateAndGet(last, Math::max); // this instance's own readers may read up to it at once
         long first = last - documents.size() + 1;
         for (int i = 0; i < documents.size(); i++) {
             Document document = documents.get(i);
@@ -183,15 +184,6 @@ public class MongoEventStorageEngine extends BatchingEventStorageEngine implemen
     }
 
     /**
-     * Allocates {@code count} global indexes and returns the last; this instance's own readers may read up to it at once.
-     */
-    private long allocate(int count, boolean direct) {
-        long last = direct ? indexes.allocateDirect(count) : indexes.allocate(count);
-        knownHead.accumulateAndGet(last, Math::max);
-        return last;
-    }
-
-    /**
      * Gives what is left of this instance's block of indexes back to the counter (ADR 0013); a later append reserves a
      * new block.
      */
@@ -205,11 +197,11 @@ public class MongoEventStorageEngine extends BatchingEventStorageEngine implemen
     }
 
     /**
-     * The stored form of an event, without its {@code _id} (allocated once the batch is built); {@code previousIndex[0]}
-     * becomes the highest global index of a stored event that the batch's events follow in their streams.
+     * The stored form of an event, without its {@code _id} (allocated once the batch is built). Until then the batch's
+     * chain heads carry the index of the stored event their stream's batch follows.
      */
     private Document toDocument(EventMessage<?> event, Date recordedAt, Serializer serializer,
-                                Map<String, ChainHead> batchHeads, long[] previousIndex) {
+                                Map<String, ChainHead> batchHeads) {
         SerializedObject<String> payload = event.serializePayload(serializer, String.class);
         SerializedObject<String> metaData = event.serializeMetaData(serializer, String.class);
         Document document = new Document("_id", null)
@@ -224,9 +216,6 @@ public class MongoEventStorageEngine extends BatchingEventStorageEngine implemen
             String aggregateId = domainEvent.getAggregateIdentifier();
             long sequence = domainEvent.getSequenceNumber();
             ChainHead previous = previousHead(aggregateId, sequence, batchHeads);
-            if (!batchHeads.containsKey(aggregateId)) {
-                previousIndex[0] = Math.max(previousIndex[0], previous.index());
-            }
             String previousHash = previous.hash();
             document.append("streamKey", streamKey(aggregateId, sequence))
                     .append("aggregateId", aggregateId)
@@ -234,7 +223,7 @@ public class MongoEventStorageEngine extends BatchingEventStorageEngine implemen
                     .append("seq", sequence);
             String hash = EventHashChain.hashOf(previousHash, document);
             document.append("previousHash", previousHash).append("hash", hash);
-            batchHeads.put(aggregateId, new ChainHead(sequence, hash, 0)); // its index once allocated
+            batchHeads.put(aggregateId, new ChainHead(sequence, hash, previous.index()));
         } else {
             document.append("streamKey", nonDomainStreamKey(event.getIdentifier()));
         }
@@ -618,7 +607,10 @@ public class MongoEventStorageEngine extends BatchingEventStorageEngine implemen
         return false;
     }
 
-    /** A stream's last event: its sequence, hash and global index (within a batch being built: its position). */
+    /**
+     * A stream's last event: its sequence, hash and global index (in a batch being built: the index of the stored event
+     * the batch follows, 0 for a new stream, until the batch's indexes are allocated).
+     */
     private record ChainHead(long sequence, String hash, long index) {
         ChainHead at(long globalIndex) {
             return new ChainHead(sequence, hash, globalIndex);

@@ -59,11 +59,14 @@ class AccessLogTest {
      */
     @Test
     void everyWriteAsksForAJournaledMajority() {
-        List<CommandStartedEvent> sent = new CopyOnWriteArrayList<>();
+        record Sent(String name, BsonDocument command) {
+        }
+        List<Sent> sent = new CopyOnWriteArrayList<>();
         CommandListener listener = new CommandListener() {
             @Override
             public void commandStarted(CommandStartedEvent event) {
-                sent.add(event);
+                // Copied now: the event's document reads a pooled buffer that the driver reuses after the callback.
+                sent.add(new Sent(event.getCommandName(), event.getCommand().clone()));
             }
         };
         try (EmbeddedMongoServer server = EmbeddedMongoServer.inMemory();
@@ -73,15 +76,14 @@ class AccessLogTest {
             AccessLog durable = new AccessLog(client.getDatabase("access-log-durability"));
             sent.clear();
             durable.record(Instant.now(), "u-1", "CLINICIAN", "p-1", "PatientRegimen", "DIRECT_CARE");
-            List<CommandStartedEvent> writes = sent.stream()
-                    .filter(e -> List.of("findAndModify", "update", "insert").contains(e.getCommandName())).toList();
-            assertThat(writes).extracting(CommandStartedEvent::getCommandName)
-                              .containsExactly("findAndModify", "update");
-            for (CommandStartedEvent write : writes) {
-                BsonDocument concern = write.getCommand().getDocument("writeConcern", new BsonDocument());
-                assertThat(concern.get("w")).as(write.getCommandName() + " " + write.getCommand().toJson())
+            List<Sent> writes = sent.stream()
+                    .filter(e -> List.of("findAndModify", "update", "insert").contains(e.name())).toList();
+            assertThat(writes).extracting(Sent::name).containsExactly("findAndModify", "update");
+            for (Sent write : writes) {
+                BsonDocument concern = write.command().getDocument("writeConcern", new BsonDocument());
+                assertThat(concern.get("w")).as(write.name() + " " + write.command().toJson())
                                             .isEqualTo(new BsonString("majority"));
-                assertThat(concern.get("j")).as(write.getCommandName()).isEqualTo(BsonBoolean.TRUE);
+                assertThat(concern.get("j")).as(write.name()).isEqualTo(BsonBoolean.TRUE);
             }
             // and the record was stored and reads back
             assertThat(durable.page("p-1", null, null).edges()).hasSize(1);

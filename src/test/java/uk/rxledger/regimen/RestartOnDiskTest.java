@@ -55,10 +55,12 @@ class RestartOnDiskTest {
             assertThat(next.at("/line/id").asText()).isEqualTo("L2");
             // The first run gave the rest of its block of global indexes back when it closed (ADR 0013): no holes.
             com.mongodb.client.MongoDatabase database = second.getBean(com.mongodb.client.MongoDatabase.class);
+            // (The rules may add alerts meanwhile, so the count is not fixed; the indexes run 1..n either way.)
             List<Long> indexes = database.getCollection("events").find()
                     .map(d -> d.get("_id", Number.class).longValue()).into(new ArrayList<>());
-            assertThat(indexes).hasSize(3);
-            assertThat(indexes).containsExactlyInAnyOrder(1L, 2L, 3L);
+            assertThat(indexes).hasSizeGreaterThanOrEqualTo(3);
+            assertThat(indexes).containsExactlyInAnyOrderElementsOf(
+                    java.util.stream.LongStream.rangeClosed(1, indexes.size()).boxed().toList());
             assertThat(client.mutate(FILE, "RegisterPatient", Map.of("patientId", "restart-1", "practice", "B82001",
                     "birthDate", "1960-01-01", "sex", "MALE")).at("/errors/0/code").asText())
                     .isEqualTo("DUPLICATE_PATIENT");
