@@ -17,6 +17,7 @@ import org.bson.codecs.configuration.CodecRegistry;
 import org.bson.codecs.pojo.PojoCodecProvider;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -34,7 +35,8 @@ import static com.mongodb.MongoClientSettings.getDefaultCodecRegistry;
  * <p>
  * Within an event processor's batch, documents are loaded once (all aggregates of the batch in one {@code $in} on
  * {@code _id}), changed in memory and written back in one bulk write when {@link ProjectionBatchInterceptor} sees the
- * batch's last event: before the processor stores its token. Outside a batch each change is written at once.
+ * batch's last event: before the processor stores its token. Outside a batch each change is written at once. A list in
+ * the documents can be stored apart, one document per element ({@link DocumentParts}, ADR 0014).
  */
 public final class DocumentProjection<T extends ProjectedDocument> {
 
@@ -45,12 +47,20 @@ public final class DocumentProjection<T extends ProjectedDocument> {
     private final MongoCollection<T> collection;
     private final ProjectionProgress progress;
     private final String resourceKey;
+    /** Null: documents are stored whole. */
+    private final DocumentParts<T, ?> parts;
 
     public DocumentProjection(MongoDatabase database, String collectionName, Class<T> type,
                               ProjectionProgress progress) {
+        this(database, collectionName, type, progress, null);
+    }
+
+    public DocumentProjection(MongoDatabase database, String collectionName, Class<T> type,
+                              ProjectionProgress progress, DocumentParts<T, ?> parts) {
         this.collection = database.getCollection(collectionName, type).withCodecRegistry(CODECS);
         this.progress = progress;
         this.resourceKey = DocumentProjection.class.getName() + "/" + collectionName;
+        this.parts = parts;
     }
 
     public String name() {
@@ -61,8 +71,22 @@ public final class DocumentProjection<T extends ProjectedDocument> {
         return collection;
     }
 
+    /** The document, with its parts: one key lookup, and one more for its parts. */
     public Optional<T> find(String id) {
-        return Optional.ofNullable(collection.find(Filters.eq("_id", id)).first());
+        T document = collection.find(Filters.eq("_id", id)).first();
+        if (document != null && parts != null) {
+            parts.attach(List.of(document), d -> null, new HashMap<>());
+        }
+        return Optional.ofNullable(document);
+    }
+
+    /** Several documents by key ({@code _id $in}, {@link KeyLookup}), with their parts; absent ones are left out. */
+    public List<T> findAll(java.util.Collection<String> ids) {
+        List<T> documents = KeyLookup.findAll(collection, ids, null);
+        if (parts != null) {
+            parts.attach(documents, d -> null, new HashMap<>());
+        }
+        return documents;
     }
 
     public long lastSequence(String id) {
@@ -97,10 +121,12 @@ public final class DocumentProjection<T extends ProjectedDocument> {
         if (document != null && document.lastSeq >= sequence) {
             return;
         }
+        batch.readParts(document);
         T changed = change.apply(document);
         if (changed == null) {
             return;
         }
+        batch.keepPartsAhead(changed, sequence);
         changed.lastSeq = sequence;
         batch.put(id, changed);
         if (batch.immediate) {
@@ -111,6 +137,9 @@ public final class DocumentProjection<T extends ProjectedDocument> {
     /** Drops every document (before a replay rebuilds them). */
     public void deleteAll() {
         collection.deleteMany(new org.bson.Document());
+        if (parts != null) {
+            parts.deleteAll();
+        }
     }
 
     private Batch currentBatch() {
@@ -137,6 +166,8 @@ public final class DocumentProjection<T extends ProjectedDocument> {
         private final Set<String> dirty = new LinkedHashSet<>();
         /** Loaded and not found: written with an insert. */
         private final Set<String> absent = new HashSet<>();
+        /** The parts of the loaded documents as stored, by stored key. */
+        private final Map<String, DocumentParts.Stored> storedParts = new HashMap<>();
         private boolean prefetched;
 
         private Batch(boolean immediate, UnitOfWork<?> unitOfWork) {
@@ -159,20 +190,67 @@ public final class DocumentProjection<T extends ProjectedDocument> {
             return loaded.get(id);
         }
 
+        /** Reads the parts of the document that the event being handled needs, unless read already. */
+        void readParts(T document) {
+            if (parts == null || document == null) {
+                return;
+            }
+            Collection<String> needed = null;
+            if (CurrentUnitOfWork.isStarted() && CurrentUnitOfWork.get().getMessage() != null) {
+                needed = parts.needs(CurrentUnitOfWork.get().getMessage().getPayload());
+            }
+            Collection<String> wanted = needed;
+            parts.attach(List.of(document), d -> wanted, storedParts);
+        }
+
+        /**
+         * A part written ahead of its document (a crash between the two writes) already reflects the events up to its
+         * own {@code lastSeq}: after such an event is applied to the document, the part is put back as stored.
+         */
+        void keepPartsAhead(T document, long sequence) {
+            if (parts == null || document.parts == null) {
+                return;
+            }
+            for (String key : document.parts) {
+                DocumentParts.Stored stored = storedParts.get(DocumentParts.storedKey(document.id, key));
+                if (stored != null && stored.lastSeq() >= sequence) {
+                    parts.restore(document, key, stored);
+                }
+            }
+        }
+
         private void prefetch(List<? extends Message<?>> messages) {
             Set<String> ids = new LinkedHashSet<>();
+            // The parts each aggregate's events in the batch need; null: all of them.
+            Map<String, Set<String>> needed = new HashMap<>();
             for (Message<?> message : messages) {
                 if (message instanceof DomainEventMessage<?> event && event.getAggregateIdentifier() != null) {
-                    ids.add(event.getAggregateIdentifier());
+                    String id = event.getAggregateIdentifier();
+                    if (ids.add(id)) {
+                        needed.put(id, new HashSet<>());
+                    }
+                    if (parts != null && needed.get(id) != null) {
+                        Collection<String> keys = parts.needs(event.getPayload());
+                        if (keys == null) {
+                            needed.put(id, null);
+                        } else {
+                            needed.get(id).addAll(keys);
+                        }
+                    }
                 }
             }
             if (ids.size() > 1) {
                 ids.forEach(id -> loaded.put(id, null));
                 absent.addAll(ids);
+                List<T> found = new ArrayList<>(ids.size());
                 KeyLookup.forEach(collection, ids, null, document -> {
                     loaded.put(document.id, document);
                     absent.remove(document.id);
+                    found.add(document);
                 });
+                if (parts != null) {
+                    parts.attach(found, d -> needed.get(d.id), storedParts);
+                }
             }
         }
 
@@ -186,9 +264,13 @@ public final class DocumentProjection<T extends ProjectedDocument> {
                 return;
             }
             List<WriteModel<T>> writes = new ArrayList<>(dirty.size());
+            List<WriteModel<org.bson.RawBsonDocument>> partWrites = new ArrayList<>();
             Map<String, Long> sequences = new HashMap<>();
             for (String id : dirty) {
                 T document = loaded.get(id);
+                if (parts != null) {
+                    parts.collectWrites(document, storedParts, partWrites);
+                }
                 // A document that was not there when the batch loaded it is inserted: cheaper than an upsert, and
                 // should another writer have created it meanwhile, the duplicate key fails the batch, which is retried.
                 writes.add(absent.contains(id) ? new InsertOneModel<>(document)
@@ -196,6 +278,10 @@ public final class DocumentProjection<T extends ProjectedDocument> {
                 sequences.put(id, document.lastSeq);
             }
             absent.removeAll(dirty);
+            if (parts != null) {
+                // Parts first: a document never lists a part that is not stored.
+                parts.write(partWrites);
+            }
             collection.bulkWrite(writes);
             dirty.clear();
             sequences.forEach((id, seq) -> progress.advanced(name(), id, seq));

@@ -29,9 +29,15 @@ public final class KeyLookup {
      */
     public static <T> void forEach(MongoCollection<T> collection, Collection<?> ids, Bson projection,
                                    Consumer<? super T> action) {
+        forEach(collection, ids, CHUNK, projection, action);
+    }
+
+    /** As {@link #forEach(MongoCollection, Collection, Bson, Consumer)}, {@code chunk} keys per round trip. */
+    public static <T> void forEach(MongoCollection<T> collection, Collection<?> ids, int chunk, Bson projection,
+                                   Consumer<? super T> action) {
         List<?> keys = ids instanceof List<?> list ? list : new ArrayList<>(ids);
-        for (int from = 0; from < keys.size(); from += CHUNK) {
-            var found = collection.find(Filters.in("_id", keys.subList(from, Math.min(keys.size(), from + CHUNK))));
+        for (int from = 0; from < keys.size(); from += chunk) {
+            var found = collection.find(Filters.in("_id", keys.subList(from, Math.min(keys.size(), from + chunk))));
             (projection == null ? found : found.projection(projection)).forEach(action);
         }
     }

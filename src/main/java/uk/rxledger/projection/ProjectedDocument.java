@@ -10,4 +10,7 @@ public abstract class ProjectedDocument {
     /** The aggregate identifier; stored as {@code _id}. */
     public String id;
     public long lastSeq = -1;
+    /** The keys of the elements stored apart ({@link DocumentParts}), in order; null when there are none. */
+    @com.fasterxml.jackson.annotation.JsonIgnore
+    public java.util.List<String> parts;
 }

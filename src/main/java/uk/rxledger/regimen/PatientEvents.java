@@ -41,6 +41,30 @@ public final class PatientEvents {
         return view;
     }
 
+    /**
+     * The existing lines {@link #apply} reads or changes for {@code event}: the projection reads only those (ADR 0014).
+     * Events that add a line, or touch no line, need none; a patient event not named here needs all (safe for a new
+     * kind of event until it is named); anything not a patient event changes no patient.
+     */
+    public static java.util.Collection<String> linesNeeded(Object event) {
+        if (event instanceof MedicineDispensed e) {
+            return java.util.List.of(e.lineId());
+        } else if (event instanceof DoseChanged e) {
+            return java.util.List.of(e.lineId());
+        } else if (event instanceof MedicineSwitched e) {
+            return java.util.List.of(e.lineId());
+        } else if (event instanceof MedicineDeprescribed e) {
+            return java.util.List.of(e.lineId());
+        } else if (event instanceof MedicineStarted || event instanceof ConditionRecorded
+                || event instanceof ObservationRecorded || event instanceof AdherenceChecked
+                || event instanceof MedicationReviewCompleted || event instanceof AlertRaised
+                || event instanceof AlertResolved || event instanceof AlertAnswered
+                || event instanceof PatientRegistered || !(event instanceof PatientEvent)) {
+            return java.util.List.of();
+        }
+        return null;
+    }
+
     /** Applies one event (after registration) to the view in place. */
     public static void apply(PatientView view, PatientEvent event) {
         if (event instanceof ConditionRecorded e) {

@@ -1,14 +1,15 @@
 package uk.rxledger.regimen;
 
-import uk.rxledger.projection.KeyLookup;
 import com.mongodb.client.MongoDatabase;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.ResetHandler;
 import org.axonframework.eventhandling.SequenceNumber;
 import org.springframework.stereotype.Component;
+import uk.rxledger.projection.DocumentParts;
 import uk.rxledger.projection.DocumentProjection;
 import uk.rxledger.projection.ProjectionProgress;
+import uk.rxledger.projection.ReadModelLayout;
 
 import java.time.Duration;
 import java.util.Optional;
@@ -16,17 +17,39 @@ import java.util.Optional;
 /** Builds {@link PatientView}s from the regimen events; idempotent and replayable. */
 @Component
 @ProcessingGroup(PatientProjection.PROCESSING_GROUP)
-public class PatientProjection {
+public class PatientProjection implements ReadModelLayout {
 
     public static final String PROCESSING_GROUP = "patients";
     public static final String COLLECTION = "patients";
+    /** The patients' medicine lines, one document each: most events change or add one line (ADR 0014). */
+    public static final String LINES = "patient-lines";
+
+    /** 2: the medicine lines are documents of their own (ADR 0014). */
+    static final int LAYOUT = 2;
 
     private final DocumentProjection<PatientView> patients;
     private final ProjectionProgress progress;
 
     public PatientProjection(MongoDatabase database, ProjectionProgress progress) {
-        this.patients = new DocumentProjection<>(database, COLLECTION, PatientView.class, progress);
+        this.patients = new DocumentProjection<>(database, COLLECTION, PatientView.class, progress,
+                new DocumentParts<>(database, LINES, PatientView.LineView.class, view -> view.lines, line -> line.id,
+                                    PatientEvents::linesNeeded));
         this.progress = progress;
+    }
+
+    @Override
+    public String readModel() {
+        return PROCESSING_GROUP;
+    }
+
+    @Override
+    public String collection() {
+        return COLLECTION;
+    }
+
+    @Override
+    public int layout() {
+        return LAYOUT;
     }
 
     public Optional<PatientView> find(String patientId) {
@@ -52,7 +75,7 @@ public class PatientProjection {
 
     /** Several patients by key ({@code _id $in}). */
     public java.util.List<PatientView> findAll(java.util.Collection<String> patientIds) {
-        return KeyLookup.findAll(patients.collection(), patientIds, null);
+        return patients.findAll(patientIds);
     }
 
     /** Waits until the patient's view includes the event at {@code sequence}; false on timeout. */

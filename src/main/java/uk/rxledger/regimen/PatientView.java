@@ -2,6 +2,8 @@ package uk.rxledger.regimen;
 
 import uk.rxledger.projection.ProjectedDocument;
 
+import org.bson.codecs.pojo.annotations.BsonIgnore;
+
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -10,7 +12,8 @@ import java.util.Optional;
 
 /**
  * The patient's regimen as the prescribing and pharmacist frontends read it: one document per patient, keyed by
- * patient id, so reading a patient is a single key lookup. Built by {@link PatientProjection}.
+ * patient id, and its medicine lines one document each (ADR 0014), so reading a patient is two key lookups. Built by
+ * {@link PatientProjection}.
  */
 public class PatientView extends ProjectedDocument {
 
@@ -22,6 +25,8 @@ public class PatientView extends ProjectedDocument {
     public Frailty frailty;
     public List<ConditionEntry> conditions = new ArrayList<>();
     public List<ObservationEntry> observations = new ArrayList<>();
+    /** Stored apart, in {@link PatientProjection#LINES}. */
+    @BsonIgnore
     public List<LineView> lines = new ArrayList<>();
     public List<AdherenceCheckView> adherenceChecks = new ArrayList<>();
     public List<ReviewView> reviews = new ArrayList<>();

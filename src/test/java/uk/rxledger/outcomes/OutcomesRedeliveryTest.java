@@ -167,6 +167,7 @@ class OutcomesRedeliveryTest {
     private Map<String, Object> snapshot() {
         Map<String, Object> snapshot = new LinkedHashMap<>();
         snapshot.put("patients", sorted(PatientProjection.COLLECTION, Filters.eq("practice", practice)));
+        snapshot.put("lines", sorted(PatientProjection.LINES, Filters.in("owner", patients)));
         snapshot.put("worklist", sorted(WorklistProjection.COLLECTION, Filters.eq("practice", practice)));
         List<Document> contributions = new ArrayList<>();
         database.getCollection(OutcomesProjection.PATIENTS).find(Filters.in("_id", patients))
