@@ -51,8 +51,12 @@ public class ReadModelLayouts {
         }
     }
 
-    /** The read models rebuilt because their layout changed. */
     @EventListener(ApplicationReadyEvent.class)
+    void started() {
+        check(); // void: a listener's return value would be published as events
+    }
+
+    /** Rebuilds the read models whose stored layout differs from their code's; returns their names. */
     public List<String> check() {
         List<String> rebuilt = new ArrayList<>();
         for (ReadModelLayout readModel : readModels) {

@@ -91,6 +91,16 @@ final class GlobalIndexAllocator {
         end = 0;
     }
 
+    /**
+     * The highest index that can be stored, given the counter's value: the counter less what is left of this
+     * instance's block when the block ends the counter, since nobody else writes those. Readers tailing the stream then
+     * ask for the indexes handed out, not for the whole block (mongo-java-server matches each key found against every
+     * key asked for).
+     */
+    synchronized long readableHead(long counter) {
+        return next <= end && end == counter ? next - 1 : counter;
+    }
+
     /** The last index allocated by any instance (including unused parts of reserved blocks). */
     long current() {
         Document counter = counters.find(eq("_id", EVENT_COUNTER)).first();

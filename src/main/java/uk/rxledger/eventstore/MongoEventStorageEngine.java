@@ -471,9 +471,9 @@ public class MongoEventStorageEngine extends BatchingEventStorageEngine implemen
         return currentCounter();
     }
 
-    /** The counter's value, i.e. the last index allocated by any instance. */
+    /** The counter's value, i.e. the last index allocated by any instance, less this instance's block not handed out. */
     private long currentCounter() {
-        long counter = indexes.current();
+        long counter = indexes.readableHead(indexes.current());
         counterReadAt = System.nanoTime();
         return knownHead.accumulateAndGet(counter, Math::max);
     }

@@ -296,6 +296,54 @@ class MongoEventStorageEngineTest {
     }
 
     @Test
+    void aReaderTailingItsOwnBlockAsksOnlyForTheIndexesHandedOut() {
+        List<Integer> keysAsked = new java.util.concurrent.CopyOnWriteArrayList<>();
+        com.mongodb.event.CommandListener listener = new com.mongodb.event.CommandListener() {
+            @Override
+            public void commandStarted(com.mongodb.event.CommandStartedEvent e) {
+                var command = e.getCommand();
+                if (e.getCommandName().equals("find") && "events".equals(command.getString("find").getValue())
+                        && command.getDocument("filter").containsKey("_id")) {
+                    keysAsked.add(command.getDocument("filter").getDocument("_id").getArray("$in").size());
+                }
+            }
+        };
+        try (com.mongodb.client.MongoClient client = com.mongodb.client.MongoClients.create(
+                com.mongodb.MongoClientSettings.builder()
+                        .applyConnectionString(new com.mongodb.ConnectionString(EmbeddedMongo.connectionString()))
+                        .addCommandListener(listener).build())) {
+            JacksonSerializer serializer = JacksonSerializer.defaultSerializer();
+            MongoEventStorageEngine blocks = MongoEventStorageEngine.builder()
+                    .database(client.getDatabase(database.getName())).eventSerializer(serializer)
+                    .snapshotSerializer(serializer).batchSize(500).indexBlocks(64, java.time.Duration.ofSeconds(10))
+                    .build();
+            blocks.appendEvents(event("a", 0));
+            blocks.appendEvents(event("b", 0), event("b", 1));
+            assertThat(counter()).isEqualTo(64);
+
+            TrackingToken head = blocks.createHeadToken();
+            assertThat(head.position()).hasValue(3);
+            blocks.appendEvents(event("c", 0));
+            keysAsked.clear();
+            assertThat(blocks.readEvents(head, false).map(e -> ((DomainEventMessage<?>) e).getAggregateIdentifier()))
+                    .containsExactly("c");
+            // index 4 and the head token's gaps, not the 60 indexes of the block nobody has written
+            assertThat(keysAsked).isNotEmpty().allSatisfy(n -> assertThat(n).isLessThan(20));
+
+            // Another instance's indexes beyond the block are read.
+            MongoEventStorageEngine other = engineWithBlocks(10, java.time.Duration.ofSeconds(10));
+            other.appendEvents(event("d", 0));
+            blocks.appendEvents(event("e", 0));
+            // (the counter is read again at most every 10 ms)
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).untilAsserted(() -> assertThat(
+                    blocks.readEvents(head, false).map(e -> ((DomainEventMessage<?>) e).getAggregateIdentifier()))
+                    .containsExactly("c", "e", "d"));
+            blocks.close();
+            other.close();
+        }
+    }
+
+    @Test
     void aStreamAppendedToByAnotherInstanceFromALaterBlockStaysInIndexOrder() {
         MongoEventStorageEngine first = engineWithBlocks(10, java.time.Duration.ofSeconds(10));
         MongoEventStorageEngine second = engineWithBlocks(10, java.time.Duration.ofSeconds(10));
