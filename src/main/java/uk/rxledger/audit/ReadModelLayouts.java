@@ -23,8 +23,9 @@ import java.util.List;
  * writes ({@link ReadModelLayout}); records each layout in {@code read-model-layouts}.
  * <p>
  * A read model without a record is new if it has no documents when this bean is created (before the processors start),
- * and in layout 1 otherwise (written before layouts were recorded). Of several instances starting at once, the one that records the new layout first rebuilds; the
- * others go on serving, and the rebuild's reset takes their segments over (ADR 0010).
+ * and in layout 1 otherwise (written before layouts were recorded). Of several instances started at once, one records
+ * the new layout and rebuilds; a rebuild needs the processor stopped on the others (ADR 0008), so when it is refused
+ * the old layout is recorded again and the log says what to do. Upgrade a layout with one instance running.
  */
 @Component
 public class ReadModelLayouts {
@@ -69,8 +70,16 @@ public class ReadModelLayouts {
             if (claim(name, readModel.layout())) {
                 log.info("Read model {} is stored in layout {}, its code writes layout {}: rebuilding it", name,
                          stored, readModel.layout());
-                rebuilds.rebuild(name);
-                rebuilt.add(name);
+                try {
+                    rebuilds.rebuild(name);
+                    rebuilt.add(name);
+                } catch (RuntimeException e) {
+                    // e.g. another instance still claims segments: only an operator can stop it (ADR 0014)
+                    layouts.updateOne(Filters.eq("_id", name), Updates.set("layout", stored));
+                    log.error("Read model {} is stored in layout {} and could not be rebuilt for layout {} ({}): stop "
+                              + "the other instances, then rebuild it (rebuildReadModel)", name, stored,
+                              readModel.layout(), e.getMessage());
+                }
             }
         }
         return rebuilt;

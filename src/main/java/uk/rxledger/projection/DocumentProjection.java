@@ -195,9 +195,10 @@ public final class DocumentProjection<T extends ProjectedDocument> {
             if (parts == null || document == null) {
                 return;
             }
-            Collection<String> needed = null;
-            if (CurrentUnitOfWork.isStarted() && CurrentUnitOfWork.get().getMessage() != null) {
-                needed = parts.needs(CurrentUnitOfWork.get().getMessage().getPayload());
+            Collection<String> needed = null; // outside an event's unit of work: all of them
+            if (CurrentUnitOfWork.isStarted()
+                    && CurrentUnitOfWork.get().getMessage() instanceof org.axonframework.eventhandling.EventMessage<?> e) {
+                needed = parts.needs(e.getPayload());
             }
             Collection<String> wanted = needed;
             parts.attach(List.of(document), d -> wanted, storedParts);
