@@ -113,10 +113,7 @@ class MongoEventStorageEngineTest {
                 }
             }
         };
-        try (com.mongodb.client.MongoClient client = com.mongodb.client.MongoClients.create(
-                com.mongodb.MongoClientSettings.builder()
-                        .applyConnectionString(new com.mongodb.ConnectionString(EmbeddedMongo.connectionString()))
-                        .addCommandListener(insertAfterFirstRead).build())) {
+        try (com.mongodb.client.MongoClient client = EmbeddedMongo.listenedClient(insertAfterFirstRead)) {
             JacksonSerializer serializer = JacksonSerializer.defaultSerializer();
             MongoEventStorageEngine reader = MongoEventStorageEngine.builder()
                     .database(client.getDatabase(database.getName())).eventSerializer(serializer)
@@ -308,10 +305,7 @@ class MongoEventStorageEngineTest {
                 }
             }
         };
-        try (com.mongodb.client.MongoClient client = com.mongodb.client.MongoClients.create(
-                com.mongodb.MongoClientSettings.builder()
-                        .applyConnectionString(new com.mongodb.ConnectionString(EmbeddedMongo.connectionString()))
-                        .addCommandListener(listener).build())) {
+        try (com.mongodb.client.MongoClient client = EmbeddedMongo.listenedClient(listener)) {
             JacksonSerializer serializer = JacksonSerializer.defaultSerializer();
             MongoEventStorageEngine blocks = MongoEventStorageEngine.builder()
                     .database(client.getDatabase(database.getName())).eventSerializer(serializer)

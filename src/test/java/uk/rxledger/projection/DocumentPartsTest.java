@@ -1,9 +1,6 @@
 package uk.rxledger.projection;
 
-import com.mongodb.ConnectionString;
-import com.mongodb.MongoClientSettings;
 import com.mongodb.client.MongoClient;
-import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
@@ -153,9 +150,7 @@ class DocumentPartsTest {
                 }
             }
         };
-        MongoClient client = MongoClients.create(MongoClientSettings.builder()
-                .applyConnectionString(new ConnectionString(EmbeddedMongo.connectionString()))
-                .addCommandListener(listener).build());
+        MongoClient client = EmbeddedMongo.listenedClient(listener);
         MongoDatabase listenedDatabase = client.getDatabase("documentparts");
         DocumentProjection<Basket> listened = new DocumentProjection<>(listenedDatabase, "baskets", Basket.class,
                 new ProjectionProgress(), new DocumentParts<>(listenedDatabase, "basket-items", Item.class,

@@ -24,9 +24,11 @@ public final class EmbeddedMongo {
     private EmbeddedMongo() {
     }
 
-    /** For a client of its own, e.g. one that listens to its commands. */
-    public static String connectionString() {
-        return SERVER.connectionString();
+    /** A client of its own to the shared server that tells {@code listener} of every command it sends; close it. */
+    public static MongoClient listenedClient(com.mongodb.event.CommandListener listener) {
+        return MongoClients.create(com.mongodb.MongoClientSettings.builder()
+                .applyConnectionString(new com.mongodb.ConnectionString(SERVER.connectionString()))
+                .addCommandListener(listener).build());
     }
 
     public static MongoDatabase freshDatabase(String name) {
