@@ -96,9 +96,11 @@ public final class DocumentParts<T extends ProjectedDocument, P> {
     /**
      * Reads the elements of {@code documents} that {@code wanted} names (null: all) and are not in {@code stored} yet,
      * by key, and puts them into their lists: the elements in the order their document lists them, then any added
-     * since it was stored. Adds each one read to {@code stored}, by stored key.
+     * since it was stored. Adds each one read to {@code stored}, by stored key, and the keys of those written ahead of
+     * their document (a crash between the two writes) to {@code ahead}, by document id, if given.
      */
-    void attach(Collection<T> documents, Function<T, Collection<String>> wanted, Map<String, Stored> stored) {
+    void attach(Collection<T> documents, Function<T, Collection<String>> wanted, Map<String, Stored> stored,
+                Map<String, List<String>> ahead) {
         Map<T, List<String>> missing = new LinkedHashMap<>();
         List<String> keys = new ArrayList<>();
         for (T document : documents) {
@@ -126,8 +128,11 @@ public final class DocumentParts<T extends ProjectedDocument, P> {
                     // Elements are written before the document that lists them: a missing one is damage, not a race.
                     throw new IllegalStateException("Read model " + name() + " lacks element " + k + " of a document");
                 }
-                stored.put(storedKey(document.id, k),
-                           new Stored((RawBsonDocument) raw.get("part"), raw.getInt64("lastSeq").getValue()));
+                Stored element = new Stored((RawBsonDocument) raw.get("part"), raw.getInt64("lastSeq").getValue());
+                stored.put(storedKey(document.id, k), element);
+                if (ahead != null && element.lastSeq() > document.lastSeq) {
+                    ahead.computeIfAbsent(document.id, d -> new ArrayList<>()).add(k);
+                }
             }
             arrange(document, stored);
         });

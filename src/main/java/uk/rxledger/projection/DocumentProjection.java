@@ -75,7 +75,7 @@ public final class DocumentProjection<T extends ProjectedDocument> {
     public Optional<T> find(String id) {
         T document = collection.find(Filters.eq("_id", id)).first();
         if (document != null && parts != null) {
-            parts.attach(List.of(document), d -> null, new HashMap<>());
+            parts.attach(List.of(document), d -> null, new HashMap<>(), null);
         }
         return Optional.ofNullable(document);
     }
@@ -84,7 +84,7 @@ public final class DocumentProjection<T extends ProjectedDocument> {
     public List<T> findAll(java.util.Collection<String> ids) {
         List<T> documents = KeyLookup.findAll(collection, ids, null);
         if (parts != null) {
-            parts.attach(documents, d -> null, new HashMap<>());
+            parts.attach(documents, d -> null, new HashMap<>(), null);
         }
         return documents;
     }
@@ -168,6 +168,8 @@ public final class DocumentProjection<T extends ProjectedDocument> {
         private final Set<String> absent = new HashSet<>();
         /** The parts of the loaded documents as stored, by stored key. */
         private final Map<String, DocumentParts.Stored> storedParts = new HashMap<>();
+        /** Keys of the parts read that were written ahead of their document, by document id (rare: after a crash). */
+        private final Map<String, List<String>> partsAhead = new HashMap<>();
         private boolean prefetched;
 
         private Batch(boolean immediate, UnitOfWork<?> unitOfWork) {
@@ -201,7 +203,7 @@ public final class DocumentProjection<T extends ProjectedDocument> {
                 needed = parts.needs(e.getPayload());
             }
             Collection<String> wanted = needed;
-            parts.attach(List.of(document), d -> wanted, storedParts);
+            parts.attach(List.of(document), d -> wanted, storedParts, partsAhead);
         }
 
         /**
@@ -209,10 +211,10 @@ public final class DocumentProjection<T extends ProjectedDocument> {
          * own {@code lastSeq}: after such an event is applied to the document, the part is put back as stored.
          */
         void keepPartsAhead(T document, long sequence) {
-            if (parts == null || document.parts == null) {
+            if (parts == null || !partsAhead.containsKey(document.id)) {
                 return;
             }
-            for (String key : document.parts) {
+            for (String key : partsAhead.get(document.id)) {
                 DocumentParts.Stored stored = storedParts.get(DocumentParts.storedKey(document.id, key));
                 if (stored != null && stored.lastSeq() >= sequence) {
                     parts.restore(document, key, stored);
@@ -250,7 +252,7 @@ public final class DocumentProjection<T extends ProjectedDocument> {
                     found.add(document);
                 });
                 if (parts != null) {
-                    parts.attach(found, d -> needed.get(d.id), storedParts);
+                    parts.attach(found, d -> needed.get(d.id), storedParts, partsAhead);
                 }
             }
         }
