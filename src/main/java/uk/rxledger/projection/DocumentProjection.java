@@ -8,10 +8,12 @@ import com.mongodb.client.model.ReplaceOneModel;
 import com.mongodb.client.model.ReplaceOptions;
 import com.mongodb.client.model.WriteModel;
 import org.axonframework.eventhandling.DomainEventMessage;
+import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.messaging.Message;
 import org.axonframework.messaging.unitofwork.BatchingUnitOfWork;
 import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
 import org.axonframework.messaging.unitofwork.UnitOfWork;
+import org.bson.RawBsonDocument;
 import org.bson.codecs.configuration.CodecRegistries;
 import org.bson.codecs.configuration.CodecRegistry;
 import org.bson.codecs.pojo.PojoCodecProvider;
@@ -81,7 +83,7 @@ public final class DocumentProjection<T extends ProjectedDocument> {
     }
 
     /** Several documents by key ({@code _id $in}, {@link KeyLookup}), with their parts; absent ones are left out. */
-    public List<T> findAll(java.util.Collection<String> ids) {
+    public List<T> findAll(Collection<String> ids) {
         List<T> documents = KeyLookup.findAll(collection, ids, null);
         if (parts != null) {
             parts.attach(documents, d -> null, new HashMap<>(), null);
@@ -199,7 +201,7 @@ public final class DocumentProjection<T extends ProjectedDocument> {
             }
             Collection<String> needed = null; // outside an event's unit of work: all of them
             if (CurrentUnitOfWork.isStarted()
-                    && CurrentUnitOfWork.get().getMessage() instanceof org.axonframework.eventhandling.EventMessage<?> e) {
+                    && CurrentUnitOfWork.get().getMessage() instanceof EventMessage<?> e) {
                 needed = parts.needs(e.getPayload());
             }
             Collection<String> wanted = needed;
@@ -267,7 +269,7 @@ public final class DocumentProjection<T extends ProjectedDocument> {
                 return;
             }
             List<WriteModel<T>> writes = new ArrayList<>(dirty.size());
-            List<WriteModel<org.bson.RawBsonDocument>> partWrites = new ArrayList<>();
+            List<WriteModel<RawBsonDocument>> partWrites = new ArrayList<>();
             Map<String, Long> sequences = new HashMap<>();
             for (String id : dirty) {
                 T document = loaded.get(id);

@@ -1,6 +1,8 @@
 package uk.rxledger.regimen;
 
 import java.time.LocalDate;
+import java.util.Collection;
+import java.util.List;
 
 /**
  * How each event of a patient's stream changes the patient's view: one pure function, used by the live projection
@@ -46,21 +48,21 @@ public final class PatientEvents {
      * Events that add a line, or touch no line, need none; a patient event not named here needs all (safe for a new
      * kind of event until it is named); anything not a patient event changes no patient.
      */
-    public static java.util.Collection<String> linesNeeded(Object event) {
+    public static Collection<String> linesNeeded(Object event) {
         if (event instanceof MedicineDispensed e) {
-            return java.util.List.of(e.lineId());
+            return List.of(e.lineId());
         } else if (event instanceof DoseChanged e) {
-            return java.util.List.of(e.lineId());
+            return List.of(e.lineId());
         } else if (event instanceof MedicineSwitched e) {
-            return java.util.List.of(e.lineId());
+            return List.of(e.lineId());
         } else if (event instanceof MedicineDeprescribed e) {
-            return java.util.List.of(e.lineId());
+            return List.of(e.lineId());
         } else if (event instanceof MedicineStarted || event instanceof ConditionRecorded
                 || event instanceof ObservationRecorded || event instanceof AdherenceChecked
                 || event instanceof MedicationReviewCompleted || event instanceof AlertRaised
                 || event instanceof AlertResolved || event instanceof AlertAnswered
                 || event instanceof PatientRegistered || !(event instanceof PatientEvent)) {
-            return java.util.List.of();
+            return List.of();
         }
         return null;
     }
