@@ -185,17 +185,18 @@ public class AxonConfiguration {
 
     /**
      * The embedded event store; a short fetch delay bounds how late events appended by another instance are seen
-     * (local appends wake it at once).
+     * (local appends wake it at once, or at most once per wake-up interval while they keep coming).
      */
     @Bean
     EmbeddedEventStore eventStore(EventStorageEngine storageEngine, org.axonframework.config.Configuration configuration,
-                                  @Value("${rxledger.eventstore.fetch-delay-ms:250}") long fetchDelay) {
-        return EmbeddedEventStore.builder()
-                .storageEngine(storageEngine)
-                .messageMonitor(configuration.messageMonitor(EventStore.class, "eventStore"))
-                .spanFactory(configuration.getComponent(EventBusSpanFactory.class))
-                .fetchDelay(fetchDelay)
-                .build();
+                                  @Value("${rxledger.eventstore.fetch-delay-ms:250}") long fetchDelay,
+                                  @Value("${rxledger.eventstore.wakeup-interval-ms:5}") long wakeUpInterval) {
+        return new CoalescingEventStore(EmbeddedEventStore.builder()
+                                                .storageEngine(storageEngine)
+                                                .messageMonitor(configuration.messageMonitor(EventStore.class, "eventStore"))
+                                                .spanFactory(configuration.getComponent(EventBusSpanFactory.class))
+                                                .fetchDelay(fetchDelay),
+                                        Duration.ofMillis(wakeUpInterval));
     }
 
     @Bean

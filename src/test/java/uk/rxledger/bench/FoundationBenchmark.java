@@ -179,6 +179,7 @@ class FoundationBenchmark {
     @Value("${rxledger.processors.segments:4}") int segments;
     @Value("${rxledger.processors.wakeup-ms:20}") long wakeupMs;
     @Value("${rxledger.eventstore.fetch-delay-ms:250}") long fetchDelayMs;
+    @Value("${rxledger.eventstore.wakeup-interval-ms:5}") long producerWakeUpMs;
     @Value("${rxledger.snapshot.threshold:100}") int snapshotThreshold;
     @Value("${rxledger.embedded-mongo.backend:H2}") String backend;
     @Value("${axon.timeout.enabled:true}") boolean axonTimeouts;
@@ -933,6 +934,7 @@ class FoundationBenchmark {
            .append("`, `rxledger.processors.segments=").append(segments)
            .append("`, `rxledger.processors.wakeup-ms=").append(wakeupMs)
            .append("`, `rxledger.eventstore.fetch-delay-ms=").append(fetchDelayMs)
+           .append("`, `rxledger.eventstore.wakeup-interval-ms=").append(producerWakeUpMs)
            .append("`, `rxledger.snapshot.threshold=").append(snapshotThreshold)
            .append("`, `axon.timeout.enabled=").append(axonTimeouts).append("`")
            .append("none".equals(experiment) ? "" : "; **what-if experiment `" + experiment + "` (not the application as shipped)**")
