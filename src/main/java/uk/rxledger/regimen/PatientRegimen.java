@@ -38,7 +38,8 @@ import static uk.rxledger.regimen.RegimenValidation.requirePositive;
  * It holds only what its decisions need: the birth date (no date before it), and per line the product, start date,
  * whether it is active, its dose history and dispensings (dates, adherence).
  */
-@Aggregate(snapshotTriggerDefinition = "patientSnapshotTrigger", cache = "patientCache")
+@Aggregate(snapshotTriggerDefinition = "patientSnapshotTrigger", cache = "patientCache",
+           commandTargetResolver = "commandTargetResolver")
 public class PatientRegimen {
 
     @AggregateIdentifier
