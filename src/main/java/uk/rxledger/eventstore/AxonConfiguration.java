@@ -206,12 +206,19 @@ public class AxonConfiguration {
                                         Duration.ofMillis(wakeUpInterval));
     }
 
+    /**
+     * Pooled streaming processors. Segments: 1 by default on the embedded server (one process by construction, where
+     * more segments only split each tick's events into more, smaller batches of writes), 4 on a configured MongoDB,
+     * where instances share them (ADR 0010). Only a processor without tokens takes the count; stored ones keep theirs.
+     */
     @Bean
     ConfigurerModule eventProcessingDefaults(
+            Optional<EmbeddedMongoServer> embedded,
             @Value("${rxledger.processors.batch-size:500}") int batchSize,
-            @Value("${rxledger.processors.segments:4}") int segments,
+            @Value("${rxledger.processors.segments:#{null}}") Integer configuredSegments,
             @Value("${rxledger.processors.wakeup-ms:20}") long wakeup,
             @Value("${rxledger.processors.token-claim-interval-ms:5000}") long tokenClaimInterval) {
+        int segments = configuredSegments != null ? configuredSegments : embedded.isPresent() ? 1 : 4;
         // Built from Axon's configuration rather than injected: the event store itself depends on that configuration.
         AtomicReference<WakingMessageSource> source = new AtomicReference<>();
         return configurer -> {
