@@ -27,6 +27,8 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.mongo.MongoClientSettingsBuilderCustomizer;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.TestConfiguration;
+import uk.rxledger.operations.InProcessApplication;
+import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import uk.rxledger.ClockConfiguration;
@@ -123,6 +125,13 @@ class FoundationBenchmark {
     private static final int POOL = Integer.getInteger("bench.pool", 150);
     private static final int LARGE_REPLAY_ROUNDS = Integer.getInteger("bench.largeReplayRounds", ROUNDS);
     private static final boolean PROFILE = Boolean.parseBoolean(System.getProperty("bench.profile", "true"));
+    /**
+     * Before anything is measured, the whole 10k stage runs once on a throw-away application context with an
+     * embedded server of its own, closed afterwards: the JIT has then compiled the command, projection and replay
+     * paths as far as it will, while the measured store still holds exactly the stated number of events. Without it
+     * the 10k stage ran on code still being compiled (C2 compilations of 0.1 s and more, on one of the two cores).
+     */
+    private static final boolean JVM_WARM_UP = Boolean.parseBoolean(System.getProperty("bench.jvmWarmUp", "true"));
     private static final int EVENTS_PER_PATIENT = 10;
     private static final int SMALL_WINDOW = 50;
     private static final int COHORT = 500;
@@ -176,7 +185,8 @@ class FoundationBenchmark {
 
     @Value("${rxledger.eventstore.batch-size:500}") int eventStoreBatch;
     @Value("${rxledger.processors.batch-size:500}") int processorBatch;
-    @Value("${rxledger.processors.segments:4}") int segments;
+    @Autowired org.axonframework.eventhandling.tokenstore.TokenStore tokenStore;
+    @Value("${rxledger.processors.segments:default}") String segmentsSetting;
     @Value("${rxledger.processors.wakeup-ms:20}") long wakeupMs;
     @Value("${rxledger.eventstore.fetch-delay-ms:250}") long fetchDelayMs;
     @Value("${rxledger.eventstore.wakeup-interval-ms:5}") long producerWakeUpMs;
@@ -203,6 +213,7 @@ class FoundationBenchmark {
     private final StringBuilder profiles = new StringBuilder();
     private final List<String> stoppedProcessors = new ArrayList<>();
     private final java.util.concurrent.atomic.AtomicLong conflicts = new java.util.concurrent.atomic.AtomicLong();
+    private String jvmWarmUp = "none (bench.jvmWarmUp=false)";
     private volatile String firstConflict;
 
     /** Everything measured at one store size. */
@@ -223,6 +234,8 @@ class FoundationBenchmark {
         boolean rebuildMatchesProcessorReplay;
         double avgDocBytes, avgPayloadChars;
         double seqPausedLatencyP50;
+        /** Garbage-collection time and wall time (ms) within the measured raw and 1-thread command rounds. */
+        final long[] rawGc = new long[2], seqGc = new long[2];
 
         Stage(String label) {
             this.label = label;
@@ -246,6 +259,9 @@ class FoundationBenchmark {
             }
         });
         try {
+            if (JVM_WARM_UP) {
+                jvmWarmUp = warmUpOnAThrowAwayStore(pool);
+            }
             progress("embedded server on 127.0.0.1:" + server.port() + ", backend " + backend);
             warmUp(pool);
             Stage small = stage("10k", SMALL, "S", pool, true, ROUNDS);
@@ -282,6 +298,27 @@ class FoundationBenchmark {
                     stoppedProcessors.add(processor.getName());
                 }
             }
+        }
+    }
+
+    /** Runs the warm-up and the 10k stage on a context and store of their own; returns what it did, for the report. */
+    private String warmUpOnAThrowAwayStore(ExecutorService pool) throws Exception {
+        long t0 = System.nanoTime();
+        try (ConfigurableApplicationContext context = InProcessApplication.start(
+                new Class<?>[]{RoundTripCounting.class, BenchExperiments.class},
+                "--spring.main.web-application-type=none", "--spring.data.mongodb.uri=",
+                "--rxledger.embedded-mongo.backend=MEMORY", "--axon.axonserver.enabled=false",
+                "--logging.level.uk.rxledger=WARN")) {
+            FoundationBenchmark warm = new FoundationBenchmark();
+            context.getAutowireCapableBeanFactory().autowireBean(warm);
+            warm.events = warm.database.getCollection(MongoEventStorageEngine.EVENTS);
+            warm.medicineCodes = medicineCodes;
+            progress("JVM warm-up on a throw-away store (127.0.0.1:" + warm.server.port() + ")");
+            warm.warmUp(pool);
+            Stage stage = warm.stage("warm-up", SMALL, "X", pool, true, ROUNDS);
+            return String.format(Locale.ROOT, "the warm-up and the 10k stage, once, on a throw-away application context "
+                                 + "and embedded server (%,d events stored, %.0f s; discarded)",
+                                 stage.storedAtEnd, (System.nanoTime() - t0) / 1e9);
         }
     }
 
@@ -426,11 +463,14 @@ class FoundationBenchmark {
         Map<String, RoundTrips.Tally> parTrips = new java.util.TreeMap<>(), pausedTrips = new java.util.TreeMap<>();
         for (int r = 0; r < ROUNDS; r++) {
             Map<String, RoundTrips.Tally> before = RoundTrips.INSTANCE.snapshot();
+            long[] gc = gcClock();
             raws.add(rawRound(RAW_PER_ROUND));
+            gc = addGc(stage.rawGc, gc);
             add(rawTrips, RoundTrips.since(before, before = RoundTrips.INSTANCE.snapshot()));
 
             long conflictsBefore = conflicts.get();
             seqs.add(sequentialRound(seqPool, SEQ_PER_ROUND, seqLatencies));
+            addGc(stage.seqGc, gc);
             add(seqTrips, RoundTrips.since(before, RoundTrips.INSTANCE.snapshot()));
             stage.conflictsSeq += conflicts.get() - conflictsBefore;
             awaitCaughtUp(Duration.ofMinutes(2));
@@ -820,6 +860,23 @@ class FoundationBenchmark {
         return messages;
     }
 
+    /** Garbage-collection time so far (ms, all collectors) and the wall clock (ms). */
+    private static long[] gcClock() {
+        long gc = 0;
+        for (GarbageCollectorMXBean bean : ManagementFactory.getGarbageCollectorMXBeans()) {
+            gc += Math.max(0, bean.getCollectionTime());
+        }
+        return new long[]{gc, System.nanoTime() / 1_000_000};
+    }
+
+    /** Adds the collection and wall time since {@code since} to {@code total}; returns the clock now. */
+    private static long[] addGc(long[] total, long[] since) {
+        long[] now = gcClock();
+        total[0] += now[0] - since[0];
+        total[1] += now[1] - since[1];
+        return now;
+    }
+
     private void measureDocumentSizes(Stage stage) {
         long bytes = 0;
         long payload = 0;
@@ -864,14 +921,18 @@ class FoundationBenchmark {
     private void awaitPosition(String name, long head, Duration timeout) throws InterruptedException {
         StreamingEventProcessor processor = processor(name);
         long deadline = System.nanoTime() + timeout.toNanos();
+        int expected = 0;
         while (true) {
+            if (expected == 0) {
+                expected = tokenStore.fetchSegments(name).length; // 0 until the processor has stored its tokens
+            }
             Map<Integer, EventTrackerStatus> status = processor.processingStatus();
             for (EventTrackerStatus s : status.values()) {
                 if (s.isErrorState()) {
                     throw new IllegalStateException("Processor in error on segment " + s.getSegment(), s.getError());
                 }
             }
-            if (status.size() == segments && status.values().stream()
+            if (expected > 0 && status.size() == expected && status.values().stream()
                     .allMatch(s -> s.getCurrentPosition().orElse(-1) >= head)) {
                 return;
             }
@@ -931,8 +992,9 @@ class FoundationBenchmark {
                 + "the application's own beans (Axon 4.12.2, MongoDB driver 5.5). Settings in effect: "
                 + "`rxledger.eventstore.batch-size=").append(eventStoreBatch)
            .append("`, `rxledger.processors.batch-size=").append(processorBatch)
-           .append("`, `rxledger.processors.segments=").append(segments)
-           .append("`, `rxledger.processors.wakeup-ms=").append(wakeupMs)
+           .append("`, segments of `patients`: ").append(tokenStore.fetchSegments(PatientProjection.PROCESSING_GROUP).length)
+           .append(" (`rxledger.processors.segments`: ").append(segmentsSetting)
+           .append("), `rxledger.processors.wakeup-ms=").append(wakeupMs)
            .append("`, `rxledger.eventstore.fetch-delay-ms=").append(fetchDelayMs)
            .append("`, `rxledger.eventstore.wakeup-interval-ms=").append(producerWakeUpMs)
            .append("`, `rxledger.snapshot.threshold=").append(snapshotThreshold)
@@ -949,6 +1011,7 @@ class FoundationBenchmark {
                 + "(10-event histories, interleaved in cohorts of %d patients); replay = whole stream, %d read rounds at 10k and %d at 100k, interleaved with the scans.%n",
                 ROUNDS, RAW_PER_ROUND, SEQ_PER_ROUND, (PAR_PER_ROUND / THREADS) * THREADS, THREADS, POOL, COHORT,
                 ROUNDS, LARGE_REPLAY_ROUNDS));
+        out.append("JVM warm-up before the measured store was filled: ").append(jvmWarmUp).append(".\n");
         out.append(String.format(Locale.ROOT,
                 "Stored events: 10k stage %,d at start → %,d at end (fill %.1f s); 100k stage %,d → %,d (fill %.1f s). "
                 + "Average event document %.0f B (payload %.0f chars) at 10k, %.0f B (%.0f chars) at 100k; the "
@@ -1010,6 +1073,11 @@ class FoundationBenchmark {
                 large.seqLatency[1], large.seqLatency[2], THREADS, small.parLatency[0], small.parLatency[1],
                 small.parLatency[2], large.parLatency[0], large.parLatency[1], large.parLatency[2],
                 small.seqPausedLatencyP50, large.seqPausedLatencyP50));
+        out.append(String.format(Locale.ROOT,
+                "Garbage collection within the measured rounds (ms collecting of ms measured): raw insertOne %d of %d "
+                + "at 10k, %d of %d at 100k; 1 thread %d of %d at 10k, %d of %d at 100k.%n%n",
+                small.rawGc[0], small.rawGc[1], large.rawGc[0], large.rawGc[1], small.seqGc[0], small.seqGc[1],
+                large.seqGc[0], large.seqGc[1]));
 
         out.append("### Goals\n\nRatios are medians of per-round ratios (the compared figures are measured in the same "
                    + "round, seconds apart). Flatness compares the medians of the two stages.\n\n");

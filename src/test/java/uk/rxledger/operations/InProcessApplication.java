@@ -37,9 +37,15 @@ public final class InProcessApplication {
 
     /** Command-line arguments, which override application.properties (builder properties would not). */
     static ConfigurableApplicationContext start(String... args) {
+        return start(new Class<?>[0], args);
+    }
+
+    /** As {@link #start(String...)}, with configuration classes of the test's own beside the application's. */
+    public static ConfigurableApplicationContext start(Class<?>[] testConfiguration, String... args) {
         List<String> all = new ArrayList<>(Arrays.asList(args));
         all.add(NO_REACTIVE_CLIENT);
         all.add("--rxledger.population.on-empty-start=false");
-        return new SpringApplicationBuilder(RxLedgerApplication.class).profiles("test").run(all.toArray(String[]::new));
+        return new SpringApplicationBuilder(RxLedgerApplication.class).sources(testConfiguration).profiles("test")
+                .run(all.toArray(String[]::new));
     }
 }
