@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * per command, on the same collection the next command writes to. The first commit after a quiet interval still
  * wakes it at once (a lone mutation reads its own write as soon as before); later commits within the interval are
  * left to one wake-up at its end, which reads all of them together. The processors pick events up on their own
- * tick (ADR 0010), longer than this interval, so under load their batches hardly change. See ADR 0015.
+ * tick (ADR 0005), longer than this interval, so under load their batches hardly change. See ADR 0015.
  */
 public class CoalescingEventStore extends EmbeddedEventStore {
 
