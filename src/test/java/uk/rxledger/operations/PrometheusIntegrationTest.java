@@ -2,6 +2,8 @@ package uk.rxledger.operations;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -121,6 +123,11 @@ class PrometheusIntegrationTest {
         assertThat(second.rejections()).isEmpty();
         assertThat(second.skippedExisting()).isEqualTo(40);
         assertThat(first.alertsAnswered() + second.alertsAnswered()).isPositive();
+        // An alert the policy resolves reaches its counter through two processors and a command: on a loaded machine
+        // after the generator has returned.
+        MeterRegistry registry = app.getBean(MeterRegistry.class);
+        await().atMost(Duration.ofSeconds(30)).until(() -> registry.find("rxledger.alerts.resolved").counters()
+                .stream().mapToDouble(Counter::count).sum() > 0);
         graphqlQueries();
         // A few scrapes after the last change, and the state gauges refreshed.
         Thread.sleep(4000);
