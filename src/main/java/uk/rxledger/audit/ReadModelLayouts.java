@@ -34,12 +34,10 @@ public class ReadModelLayouts {
     private static final Logger log = LoggerFactory.getLogger(ReadModelLayouts.class);
 
     private final MongoCollection<Document> layouts;
-    private final MongoDatabase database;
     private final List<ReadModelLayout> readModels;
     private final ReadModelRebuilds rebuilds;
 
     public ReadModelLayouts(MongoDatabase database, List<ReadModelLayout> readModels, ReadModelRebuilds rebuilds) {
-        this.database = database;
         this.layouts = database.getCollection(COLLECTION);
         this.readModels = readModels;
         this.rebuilds = rebuilds;

@@ -231,7 +231,7 @@ public final class DocumentProjection<T extends ProjectedDocument> {
             for (Message<?> message : messages) {
                 if (message instanceof DomainEventMessage<?> event && event.getAggregateIdentifier() != null) {
                     String id = event.getAggregateIdentifier();
-                    if (ids.add(id)) {
+                    if (ids.add(id) && parts != null) {
                         needed.put(id, new HashSet<>());
                     }
                     if (parts != null && needed.get(id) != null) {
