@@ -16,6 +16,7 @@ import org.springframework.stereotype.Component;
 import uk.rxledger.catalogue.Catalogue;
 import uk.rxledger.projection.DocumentProjection;
 import uk.rxledger.projection.ProjectionBatchInterceptor;
+import uk.rxledger.projection.ReadModelReset;
 import uk.rxledger.regimen.PatientEvent;
 import uk.rxledger.regimen.PatientProjection;
 import uk.rxledger.regimen.PatientView;
@@ -50,9 +51,7 @@ public class WorklistProjection {
                               Catalogue catalogue, Clock clock) {
         this.entries = database.getCollection(COLLECTION, WorklistEntry.class)
                                .withCodecRegistry(DocumentProjection.CODECS);
-        // For a real MongoDB; the embedded server scans either way (ADR 0006).
-        entries.createIndex(Indexes.compoundIndex(Indexes.ascending("practice"), Indexes.descending("priorityScore"),
-                                                  Indexes.ascending("_id")), new IndexOptions().name("practice_priority"));
+        createIndexes();
         this.patients = patients;
         this.evaluator = evaluator;
         this.catalogue = catalogue;
@@ -65,7 +64,14 @@ public class WorklistProjection {
 
     @ResetHandler
     void reset() {
-        entries.deleteMany(Filters.empty());
+        ReadModelReset.clear(entries);
+        createIndexes();
+    }
+
+    private void createIndexes() {
+        // For a real MongoDB; the embedded server scans either way (ADR 0006).
+        entries.createIndex(Indexes.compoundIndex(Indexes.ascending("practice"), Indexes.descending("priorityScore"),
+                                                  Indexes.ascending("_id")), new IndexOptions().name("practice_priority"));
     }
 
     @EventHandler

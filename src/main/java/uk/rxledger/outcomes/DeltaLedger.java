@@ -1,6 +1,7 @@
 package uk.rxledger.outcomes;
 
 import uk.rxledger.projection.KeyLookup;
+import uk.rxledger.projection.ReadModelReset;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.BulkWriteOptions;
 import com.mongodb.client.model.Filters;
@@ -212,8 +213,7 @@ final class DeltaLedger {
     }
 
     void deleteAll() {
-        contributors.deleteMany(new Document());
-        buckets.deleteMany(new Document());
+        ReadModelReset.clear(contributors, buckets);
         committed = null;
         computed.clear();
     }

@@ -20,6 +20,7 @@ import org.springframework.stereotype.Component;
 import uk.rxledger.catalogue.Catalogue;
 import uk.rxledger.decisionsupport.rules.RuleSet;
 import uk.rxledger.projection.ProjectionBatchInterceptor;
+import uk.rxledger.projection.ReadModelReset;
 import uk.rxledger.regimen.PatientEvent;
 import uk.rxledger.regimen.PatientProjection;
 import uk.rxledger.regimen.PatientView;
@@ -122,7 +123,7 @@ public class OutcomesProjection {
     @ResetHandler
     void reset() {
         ledger.deleteAll();
-        directory.deleteMany(new Document());
+        ReadModelReset.clear(directory);
         known.clear();
         // Snapshots are not derived from events but taken at each month's end: a replay keeps them.
     }

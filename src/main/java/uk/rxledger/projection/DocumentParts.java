@@ -225,6 +225,6 @@ public final class DocumentParts<T extends ProjectedDocument, P> {
     }
 
     void deleteAll() {
-        collection.deleteMany(new BsonDocument());
+        ReadModelReset.clear(collection);
     }
 }

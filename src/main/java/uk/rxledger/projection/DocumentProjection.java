@@ -138,7 +138,7 @@ public final class DocumentProjection<T extends ProjectedDocument> {
 
     /** Drops every document (before a replay rebuilds them). */
     public void deleteAll() {
-        collection.deleteMany(new org.bson.Document());
+        ReadModelReset.clear(collection);
         if (parts != null) {
             parts.deleteAll();
         }

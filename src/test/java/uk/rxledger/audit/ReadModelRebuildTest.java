@@ -114,7 +114,15 @@ class ReadModelRebuildTest {
             done.get("segments").forEach(s -> assertThat(s.get("position").asLong())
                     .isGreaterThanOrEqualTo(done.get("headPosition").asLong()));
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(snapshot(readModel)).isEqualTo(live));
+            // The reset drops the collection (ReadModelReset); the read model's own indexes are created again.
+            List<String> indexes = database.getCollection(readModel).listIndexes().map(i -> i.getString("name"))
+                                           .into(new ArrayList<>());
+            assertThat(indexes).contains("_id_");
+            if (readModel.equals("worklist")) {
+                assertThat(indexes).contains("practice_priority");
+            }
         }
+        assertThat(readModels).contains("worklist");
     }
 
     @Test
