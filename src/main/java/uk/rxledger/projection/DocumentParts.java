@@ -173,12 +173,13 @@ public final class DocumentParts<T extends ProjectedDocument, P> {
     /**
      * Adds the writes of the elements of {@code document} that are new or whose encoding differs from {@code stored}
      * (and records them there as stored), and sets the document's list of keys: those it listed, then the new ones.
+     * Elements are encoded in {@code buffer}, reused across calls (a RawBsonDocument encoded on its own takes a fresh
+     * 1 KB buffer, zeroed, and a line with its dispensing history outgrows it).
      */
-    void collectWrites(T document, Map<String, Stored> stored, List<WriteModel<RawBsonDocument>> writes) {
+    void collectWrites(T document, Map<String, Stored> stored, List<WriteModel<RawBsonDocument>> writes,
+                       BasicOutputBuffer buffer) {
         List<String> keys = document.parts == null ? new ArrayList<>() : new ArrayList<>(document.parts);
         Set<String> listed = new HashSet<>(keys);
-        // One buffer for this document's encodings: a RawBsonDocument encoded on its own takes a fresh 1 KB buffer.
-        BasicOutputBuffer buffer = new BasicOutputBuffer(512);
         for (P element : list.apply(document)) {
             String elementKey = key.apply(element);
             if (listed.add(elementKey)) {

@@ -17,6 +17,7 @@ import org.bson.RawBsonDocument;
 import org.bson.codecs.configuration.CodecRegistries;
 import org.bson.codecs.configuration.CodecRegistry;
 import org.bson.codecs.pojo.PojoCodecProvider;
+import org.bson.io.BasicOutputBuffer;
 
 import java.util.ArrayList;
 import java.util.Collection;
@@ -271,10 +272,12 @@ public final class DocumentProjection<T extends ProjectedDocument> {
             List<WriteModel<T>> writes = new ArrayList<>(dirty.size());
             List<WriteModel<RawBsonDocument>> partWrites = new ArrayList<>();
             Map<String, Long> sequences = new HashMap<>();
+            // One buffer for every element encoded in this flush: each document's own grew from scratch each time.
+            BasicOutputBuffer buffer = parts == null ? null : new BasicOutputBuffer(4096);
             for (String id : dirty) {
                 T document = loaded.get(id);
                 if (parts != null) {
-                    parts.collectWrites(document, storedParts, partWrites);
+                    parts.collectWrites(document, storedParts, partWrites, buffer);
                 }
                 // A document that was not there when the batch loaded it is inserted: cheaper than an upsert, and
                 // should another writer have created it meanwhile, the duplicate key fails the batch, which is retried.
