@@ -272,7 +272,7 @@ public final class DocumentProjection<T extends ProjectedDocument> {
             List<WriteModel<T>> writes = new ArrayList<>(dirty.size());
             List<WriteModel<RawBsonDocument>> partWrites = new ArrayList<>();
             Map<String, Long> sequences = new HashMap<>();
-            // One buffer for every element encoded in this flush: each document's own grew from scratch each time.
+            // Every element of this flush is encoded in one buffer (DocumentParts.collectWrites says why).
             BasicOutputBuffer buffer = parts == null ? null : new BasicOutputBuffer(4096);
             for (String id : dirty) {
                 T document = loaded.get(id);
